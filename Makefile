@@ -1,0 +1,51 @@
+# Every target installs what it needs from pyproject.toml + constraints.txt.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install migrate run relay test test-fast lint fmt typecheck check bench container-test clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed ## create the virtualenv and install the project (+ dev tools)
+
+migrate: install ## apply database migrations (DATABASE_URL, default SQLite ./gym_jobs.db)
+	$(BIN)/alembic upgrade head
+
+run: migrate ## serve on http://127.0.0.1:8000 (inline mode by default, no Inngest needed)
+	$(BIN)/uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT) \
+		--proxy-headers --timeout-graceful-shutdown 20
+
+relay: migrate ## run the outbox relay as its own process
+	$(BIN)/python -m app.jobs.relay
+
+test: install ## the whole test suite (SQLite + PostgreSQL when reachable)
+	$(BIN)/pytest
+
+test-fast: install ## pure tests only (no database)
+	$(BIN)/pytest tests/domain tests/test_architecture.py
+
+lint: install ## ruff lint + format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install ## format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install ## mypy --strict
+	$(BIN)/mypy
+
+check: lint typecheck test ## everything CI cares about
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

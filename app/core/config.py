@@ -1,0 +1,127 @@
+"""Settings read from the environment (and an optional `.env` file).
+
+Nothing here is built at import time: call `get_settings()` (cached) or build
+`Settings()` yourself in tests. `.env.example` documents every variable.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "dev-secret", "secret"})
+DEFAULT_AUTH_SECRET = "dev-secret"  # noqa: S105 - refused outside development/test
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    APP_ENV: Environment = Environment.DEVELOPMENT
+    APP_ID: str = "gym-platform-jobs"
+    APP_VERSION: str | None = None
+
+    # Inngest: whether our code routes work through Inngest at all.
+    INNGEST_ENABLED: bool = False
+    INNGEST_RETRIES: int = Field(default=3, ge=0, le=20)
+    INNGEST_DEV: str | None = None
+    INNGEST_EVENT_KEY: SecretStr | None = None
+    INNGEST_SIGNING_KEY: SecretStr | None = None
+    INNGEST_SIGNING_KEY_FALLBACK: SecretStr | None = None
+    INNGEST_BASE_URL: str | None = None
+    INNGEST_EVENT_API_BASE_URL: str | None = None
+    INNGEST_API_BASE_URL: str | None = None
+    INNGEST_SERVE_ORIGIN: str | None = None
+    INNGEST_SERVE_PATH: str = "/api/inngest"
+    # Each HTTP attempt of a send, and the hard bound on one whole send call.
+    INNGEST_SEND_TIMEOUT_MS: int = Field(default=5000, ge=100, le=60000)
+    INNGEST_SEND_DEADLINE_S: float = Field(default=10.0, gt=0, le=120)
+
+    # Outbox relay.
+    OUTBOX_BATCH_SIZE: int = Field(default=100, ge=1, le=5000)
+    OUTBOX_POLL_INTERVAL_S: float = Field(default=2.0, gt=0, le=300)
+    OUTBOX_BACKOFF_BASE_S: float = Field(default=1.0, gt=0, le=300)
+    OUTBOX_BACKOFF_MAX_S: float = Field(default=60.0, gt=0, le=3600)
+    OUTBOX_MAX_REJECTIONS: int = Field(default=5, ge=1, le=100)
+    OUTBOX_LEASE_S: float = Field(default=30.0, gt=0, le=3600)
+    OUTBOX_RELAY_IN_PROCESS: bool = True
+
+    DATABASE_URL: str = "sqlite+aiosqlite:///./gym_jobs.db"
+    DATABASE_ECHO: bool = False
+    DATABASE_PING_TIMEOUT_S: float = Field(default=2.0, gt=0, le=60)
+
+    SENTRY_DSN: SecretStr | None = None
+    SENTRY_ENVIRONMENT: str | None = None
+    SENTRY_TRACES_SAMPLE_RATE: float = Field(default=0.0, ge=0, le=1)
+
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    LOG_FORMAT: Literal["console", "json"] | None = None
+
+    AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)
+    AUTH_ISSUER: str = "gym-platform"
+    AUTH_AUDIENCE: str = "gym-jobs"
+
+    @field_validator("INNGEST_DEV", mode="before")
+    @classmethod
+    def _blank_dev_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        for plain, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
+            if value.startswith(plain):
+                return driver + value[len(plain) :]
+        return value
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> Settings:
+        relaxed = (Environment.DEVELOPMENT, Environment.TEST)
+        secret = self.AUTH_SECRET.get_secret_value()
+        if self.APP_ENV not in relaxed and secret in PLACEHOLDER_SECRETS:
+            raise ValueError("AUTH_SECRET must be set to a real secret in production")
+        if self.APP_ENV not in relaxed and len(secret) < 32:
+            raise ValueError("AUTH_SECRET must be at least 32 characters in production")
+        return self
+
+    @property
+    def inngest_dev_mode(self) -> bool:
+        """Dev-server mode (no request signatures).
+
+        The SDK's rule: INNGEST_DEV set to anything but 0/false. Outside
+        production, a missing signing key also means dev mode, so `make run`
+        works offline; in production a missing key fails at startup instead.
+        """
+        if self.INNGEST_DEV is not None:
+            return self.INNGEST_DEV.lower() not in {"0", "false"}
+        return not self.is_production and self.INNGEST_SIGNING_KEY is None
+
+    @property
+    def log_format(self) -> Literal["console", "json"]:
+        if self.LOG_FORMAT is not None:
+            return self.LOG_FORMAT
+        return "json" if self.APP_ENV == Environment.PRODUCTION else "console"
+
+    @property
+    def is_production(self) -> bool:
+        return self.APP_ENV == Environment.PRODUCTION
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,91 @@
+"""structlog + stdlib logging, configured once before the app is built.
+
+Every stdlib logger (uvicorn, sqlalchemy, inngest, alembic) is rendered by the
+same structlog processor chain: console in development, JSON in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+from typing import Any
+
+import structlog
+from structlog.typing import Processor
+
+from app.core.config import Settings
+
+# The event key sits in the Inngest event-API URL path; httpx logs URLs at INFO.
+QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING}
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+    ]
+
+
+def _renderer(settings: Settings) -> list[Processor]:
+    if settings.log_format == "json":
+        # No local variables in tracebacks: they can hold health data.
+        transformer = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        return [
+            structlog.processors.ExceptionRenderer(transformer),
+            structlog.processors.JSONRenderer(),
+        ]
+    return [
+        structlog.processors.format_exc_info,
+        structlog.dev.ConsoleRenderer(colors=False),
+    ]
+
+
+def configure_logging(settings: Settings) -> None:
+    shared = _shared_processors()
+    formatter: dict[str, Any] = {
+        "()": structlog.stdlib.ProcessorFormatter,
+        "foreign_pre_chain": shared,
+        "processors": [
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            *_renderer(settings),
+        ],
+    }
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"structlog": formatter},
+            "handlers": {
+                "default": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "structlog",
+                }
+            },
+            "root": {"handlers": ["default"], "level": settings.LOG_LEVEL},
+            "loggers": {
+                name: {"handlers": [], "propagate": True}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "inngest")
+            },
+        }
+    )
+    for name, level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.stdlib.filter_by_level,
+            structlog.processors.UnicodeDecoder(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
+    return logger

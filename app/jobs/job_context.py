@@ -1,0 +1,91 @@
+"""What a worker body sees, the same under Inngest and inline.
+
+A worker is written once as `async def handler(event, job) -> JSON`. Under
+Inngest, `job.step(...)` is a durable, memoised `ctx.step.run`; inline it just
+awaits the function. Either way the worker runs as the system (no user).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import inngest
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+T = TypeVar("T")
+
+
+class JobContext(Protocol):
+    @property
+    def runtime(self) -> Runtime: ...
+
+    @property
+    def run_id(self) -> str: ...
+
+    @property
+    def attempt(self) -> int: ...
+
+    async def step(self, step_id: str, fn: Callable[[], Awaitable[T]]) -> T: ...
+
+    async def sleep(self, step_id: str, duration: dt.timedelta) -> None: ...
+
+
+class InngestJobContext:
+    def __init__(self, ctx: inngest.Context, runtime: Runtime) -> None:
+        self._ctx = ctx
+        self._runtime = runtime
+
+    @property
+    def runtime(self) -> Runtime:
+        return self._runtime
+
+    @property
+    def run_id(self) -> str:
+        return self._ctx.run_id
+
+    @property
+    def attempt(self) -> int:
+        return self._ctx.attempt
+
+    async def step(self, step_id: str, fn: Callable[[], Awaitable[T]]) -> T:
+        result: T = await self._ctx.step.run(step_id, fn)
+        return result
+
+    async def sleep(self, step_id: str, duration: dt.timedelta) -> None:
+        await self._ctx.step.sleep(step_id, duration)
+
+
+class InlineJobContext:
+    """Runs steps directly; sleeps are skipped (inline work has no timer)."""
+
+    def __init__(self, runtime: Runtime, run_id: str, attempt: int) -> None:
+        self._runtime = runtime
+        self._run_id = run_id
+        self._attempt = attempt
+        self.steps_run: list[str] = []
+
+    @property
+    def runtime(self) -> Runtime:
+        return self._runtime
+
+    @property
+    def run_id(self) -> str:
+        return self._run_id
+
+    @property
+    def attempt(self) -> int:
+        return self._attempt
+
+    async def step(self, step_id: str, fn: Callable[[], Awaitable[T]]) -> T:
+        self.steps_run.append(step_id)
+        return await fn()
+
+    async def sleep(self, step_id: str, duration: dt.timedelta) -> None:
+        self.steps_run.append(step_id)
+
+
+Handler = Callable[[Any, JobContext], Awaitable[Any]]

@@ -1,0 +1,73 @@
+"""The composition root: everything the app and its workers share at run time.
+
+Built once per process from `Settings` (by `create_app` or the relay's own
+entry point), never at import time, so tests build their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import inngest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.core.config import Settings
+from app.db.session import SessionMaker, create_engine, create_sessionmaker
+from app.jobs.client import build_inngest_client
+from app.jobs.dispatch import Dispatcher
+from app.jobs.event_sender import EventSender
+from app.jobs.inline_runner import InlineRunner
+from app.jobs.middleware import make_middleware
+from app.jobs.outbox_relay import OutboxRelay
+from app.jobs.registry import WorkerRegistry, load_workers
+
+
+@dataclasses.dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: SessionMaker
+    registry: WorkerRegistry
+    inngest_client: inngest.Inngest
+    relay: OutboxRelay
+    dispatcher: Dispatcher = dataclasses.field(init=False)
+    functions: list[inngest.Function[Any]] = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        inline = (
+            None if self.settings.INNGEST_ENABLED else InlineRunner(self.registry, self)
+        )
+        self.dispatcher = Dispatcher(
+            enabled=self.settings.INNGEST_ENABLED, relay=self.relay, inline=inline
+        )
+        self.functions = self.registry.build_functions(self)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work: commit on success, then hand off dispatched events."""
+        async with self.sessionmaker() as session:
+            async with session.begin():
+                yield session
+            await self.dispatcher.after_commit(session)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, registry: WorkerRegistry | None = None
+) -> Runtime:
+    registry = registry if registry is not None else load_workers()
+    retries = {
+        w.fn_id: w.retries_or(settings.INNGEST_RETRIES) for w in registry.workers
+    }
+    client = build_inngest_client(settings, [make_middleware(retries)])
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    relay = OutboxRelay(
+        sessionmaker, EventSender(client, settings.INNGEST_SEND_DEADLINE_S), settings
+    )
+    return Runtime(settings, engine, sessionmaker, registry, client, relay)

@@ -1,0 +1,91 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, settings, Sentry capture."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.core.config import Settings
+from app.core.sentry import configure_sentry
+from app.db.session import create_engine
+from tests.support import databases
+from tests.support.sentry_capture import TEST_DSN, CapturingTransport, reset_sentry
+from tests.support.settings import make_settings
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run the long fault variants"
+    )
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="long variant: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database; every test using it runs once per backend."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        databases.migrate(url)
+        yield url
+        return
+    try:
+        url = databases.create_postgres_database()
+    except databases.PostgresUnavailableError as exc:
+        if databases.postgres_required():
+            pytest.fail(f"TEST_REQUIRE_POSTGRES is set but {exc}")
+        pytest.skip(str(exc))
+    try:
+        databases.migrate(url)
+        yield url
+    finally:
+        databases.drop_postgres_database(url)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(make_settings(database_url))
+    try:
+        yield engine
+    finally:
+        await databases.truncate_all(engine)
+        await engine.dispose()
+
+
+@pytest.fixture
+def settings_factory(database_url: str) -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        return make_settings(database_url, **overrides)
+
+    return build
+
+
+@pytest.fixture
+def sentry_capture() -> Iterator[CapturingTransport]:
+    """Initialise the real Sentry SDK (as the app does) with an in-memory transport."""
+    transport = CapturingTransport()
+    configure_sentry(
+        make_settings("sqlite+aiosqlite://", SENTRY_DSN=TEST_DSN), transport=transport
+    )
+    try:
+        yield transport
+    finally:
+        reset_sentry()
