@@ -17,7 +17,7 @@ def json_lines(text: str) -> list[dict[str, object]]:
 
 
 def configure_json() -> None:
-    configure_logging(Settings(_env_file=None, LOG_FORMAT="json"))  # type: ignore[call-arg]
+    configure_logging(Settings(_env_file=None, LOG_FORMAT="json"))
 
 
 def test_structlog_and_stdlib_lines_are_json_with_context(
