@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from app.api.deps import DispatchDep, SessionDep
 from app.core.config import Settings
+from app.core.context import SystemActor, current_actor
 from app.core.errors import ConflictError
 from app.db.models import Gym
 from app.jobs.events.base import PlatformEvent
@@ -33,9 +34,11 @@ class ProbeWorker:
     calls: list[uuid.UUID] = dataclasses.field(default_factory=list)
     attempts: int = 0
     fail_times: int = 0
+    actors: list[SystemActor | None] = dataclasses.field(default_factory=list)
 
     async def handle(self, event: ProbeRecorded, job: JobContext) -> dict[str, Any]:
         self.attempts += 1
+        self.actors.append(current_actor())
         if self.fail_times > 0:
             self.fail_times -= 1
             raise RuntimeError("probe failure")

@@ -35,6 +35,11 @@ async def test_same_handler_runs_inline_before_the_response(
         response = await client.post(f"{server.url}/probe", json={})
     assert response.status_code == 201
     assert worker.calls == [uuid.UUID(response.json()["gym_id"])]
+    [actor] = worker.actors
+    assert actor is not None
+    assert actor.kind == "system"
+    assert actor.function_id == "probe-record"
+    assert actor.audit_tag.startswith("job:probe-record:inline-")
     assert await count(engine, OutboxEvent.id) == 0  # inline mode has no outbox
 
 
