@@ -16,6 +16,8 @@ from tests.support import databases
 from tests.support.sentry_capture import TEST_DSN, CapturingTransport, reset_sentry
 from tests.support.settings import make_settings
 
+pytest_plugins = ["tests.inngest_server.plugin"]
+
 BACKENDS = ["sqlite", "postgresql"]
 
 
