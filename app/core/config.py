@@ -75,6 +75,33 @@ class Settings(BaseSettings):
     AUTH_ISSUER: str = "gym-platform"
     AUTH_AUDIENCE: str = "gym-jobs"
 
+    # Wearable providers (sync): API base URLs, webhook secrets, HTTP limits.
+    WEARABLE_OURA_API_BASE_URL: str = "https://api.ouraring.com"
+    WEARABLE_OURA_WEBHOOK_SECRET: SecretStr | None = None
+    WEARABLE_OURA_VERIFICATION_TOKEN: SecretStr | None = None
+    WEARABLE_WHOOP_API_BASE_URL: str = "https://api.prod.whoop.com/developer"
+    WEARABLE_WHOOP_WEBHOOK_SECRET: SecretStr | None = None
+    WEARABLE_GOOGLE_HEALTH_API_BASE_URL: str = "https://health.googleapis.com"
+    WEARABLE_GOOGLE_HEALTH_WEBHOOK_AUTHORIZATION: SecretStr | None = None
+    WEARABLE_STRAVA_API_BASE_URL: str = "https://www.strava.com/api/v3"
+    WEARABLE_STRAVA_VERIFY_TOKEN: SecretStr | None = None
+    WEARABLE_STRAVA_SUBSCRIPTION_ID: int | None = None
+    WEARABLE_GARMIN_API_BASE_URL: str = "https://apis.garmin.com"
+    WEARABLE_GARMIN_WEBHOOK_SECRET: SecretStr | None = None
+    WEARABLE_GARMIN_CALLBACK_HOSTS: str = "apis.garmin.com"  # comma-separated
+    WEARABLE_HTTP_CONNECT_TIMEOUT_S: float = Field(default=2.0, gt=0, le=30)
+    WEARABLE_HTTP_READ_TIMEOUT_S: float = Field(default=10.0, gt=0, le=60)
+    WEARABLE_MAX_RESPONSE_BYTES: int = Field(default=2_000_000, ge=1024)
+    WEARABLE_WEBHOOK_MAX_BODY_BYTES: int = Field(default=262_144, ge=1024)
+    WEARABLE_WEBHOOK_TOLERANCE_S: int = Field(default=300, ge=1, le=3600)
+    WEARABLE_HISTORY_DAYS: int = Field(default=60, ge=1, le=365)
+    WEARABLE_BACKFILL_SILENT_HOURS: int = Field(default=24, ge=1)
+    WEARABLE_BACKFILL_BATCH: int = Field(default=200, ge=1, le=5000)
+
+    # Social feed and notifications.
+    SOCIAL_FANOUT_CHUNK_SIZE: int = Field(default=1000, ge=1, le=5000)
+    SOCIAL_PULL_FOLLOWER_THRESHOLD: int = Field(default=5000, ge=1)
+
     @field_validator("INNGEST_DEV", mode="before")
     @classmethod
     def _blank_dev_is_unset(cls, value: object) -> object:

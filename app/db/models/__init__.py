@@ -1,7 +1,53 @@
 """ORM models. Every model module must be imported here so that Alembic and
 `Base.metadata` see all tables."""
 
+from app.db.models.alert import Alert, AlertKind, AlertStatus, Notification
+from app.db.models.benchmark import Benchmark
+from app.db.models.check_in import CheckIn
 from app.db.models.gym import Gym, Member
 from app.db.models.outbox import OutboxEvent, OutboxStatus
+from app.db.models.score import PersonalRecord, Score
+from app.db.models.social import Comment, Follow, Post, Reaction, TimelineEntry
+from app.db.models.social_notification import (
+    NotificationBatch,
+    ReactionRateLimit,
+    SocialNotification,
+)
+from app.db.models.wearable import (
+    ConnectionStatus,
+    ReadinessScore,
+    WearableConnection,
+    WearableReading,
+    WebhookDelivery,
+)
+from app.db.models.workout import Workout, WorkoutSet
 
-__all__ = ["Gym", "Member", "OutboxEvent", "OutboxStatus"]
+__all__ = [
+    "Alert",
+    "AlertKind",
+    "AlertStatus",
+    "Benchmark",
+    "CheckIn",
+    "Comment",
+    "ConnectionStatus",
+    "Follow",
+    "Gym",
+    "Member",
+    "Notification",
+    "NotificationBatch",
+    "OutboxEvent",
+    "OutboxStatus",
+    "PersonalRecord",
+    "Post",
+    "Reaction",
+    "ReactionRateLimit",
+    "ReadinessScore",
+    "Score",
+    "SocialNotification",
+    "TimelineEntry",
+    "WearableConnection",
+    "WearableReading",
+    "WebhookDelivery",
+    "Workout",
+    "WorkoutSet",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
@@ -33,5 +33,19 @@ class Member(TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="member")
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
     joined_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Scoring and churn inputs (all optional; the domain has defaults).
+    sex: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    bodyweight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    plan_strength_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    plan_aerobic_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    contract_kind: Mapped[str] = mapped_column(
+        String(16),
+        nullable=False,
+        default="month_to_month",
+        server_default="month_to_month",
+    )
+    renewal_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # freeze / injury_note / holiday: never raise churn alerts while set.
+    churn_suppression: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     __table_args__ = (Index("ix_members_gym_id", "gym_id", "id"),)

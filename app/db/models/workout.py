@@ -1,0 +1,55 @@
+"""Logged training sessions and their sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+
+
+class Workout(TimestampMixin, Base):
+    """One session; `rpe` x `minutes` is its session-RPE load (AU)."""
+
+    __tablename__ = "workouts"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUIDString(), primary_key=True, default=uuid.uuid4
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+    )
+    gym_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    tz: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="strength")
+    minutes: Mapped[float] = mapped_column(Float, nullable=False)
+    rpe: Mapped[float | None] = mapped_column(Float, nullable=True)
+    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    __table_args__ = (
+        Index("ix_workouts_member_performed", "member_id", "performed_at"),
+    )
+
+
+class WorkoutSet(Base):
+    __tablename__ = "workout_sets"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUIDString(), primary_key=True, default=uuid.uuid4
+    )
+    workout_id: Mapped[uuid.UUID] = mapped_column(
+        UUIDString(), ForeignKey("workouts.id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    exercise: Mapped[str] = mapped_column(String(64), nullable=False)
+    load_kg: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    reps: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rpe: Mapped[float | None] = mapped_column(Float, nullable=True)
+    minutes: Mapped[float | None] = mapped_column(Float, nullable=True)
+    is_warmup: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (Index("ix_workout_sets_workout_id", "workout_id", "position"),)

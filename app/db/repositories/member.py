@@ -1,0 +1,53 @@
+"""SQL about gyms and their members (including staff)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models.gym import Gym, Member
+
+MEMBER_ROLE = "member"
+
+
+async def get_member(session: AsyncSession, member_id: uuid.UUID) -> Member | None:
+    return await session.get(Member, member_id)
+
+
+async def get_gym(session: AsyncSession, gym_id: uuid.UUID) -> Gym | None:
+    return await session.get(Gym, gym_id)
+
+
+async def list_staff_ids(
+    session: AsyncSession, gym_id: uuid.UUID, roles: Sequence[str]
+) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(Member.id)
+        .where(Member.gym_id == gym_id, Member.role.in_(list(roles)))
+        .order_by(Member.id)
+    )
+    return list(rows.all())
+
+
+async def list_member_page(
+    session: AsyncSession, gym_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+) -> list[Member]:
+    """One keyset page of a gym's members (role member), ordered by id."""
+    stmt = select(Member).where(Member.gym_id == gym_id, Member.role == MEMBER_ROLE)
+    if after is not None:
+        stmt = stmt.where(Member.id > after)
+    rows = await session.scalars(stmt.order_by(Member.id).limit(limit))
+    return list(rows.all())
+
+
+async def list_gym_id_page(
+    session: AsyncSession, *, after: uuid.UUID | None, limit: int
+) -> list[uuid.UUID]:
+    stmt = select(Gym.id)
+    if after is not None:
+        stmt = stmt.where(Gym.id > after)
+    rows = await session.scalars(stmt.order_by(Gym.id).limit(limit))
+    return list(rows.all())

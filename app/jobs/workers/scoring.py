@@ -1,0 +1,40 @@
+"""Scoring workers: PRs and the progress score after a workout or benchmark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import inngest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.jobs.events.scoring import ScoreCalculationRequested
+from app.jobs.job_context import JobContext
+from app.jobs.registry import REGISTRY
+from app.jobs.unit_of_work import in_transaction
+from app.services import scoring
+
+ONE_PER_MEMBER = [inngest.Concurrency(limit=1, key="event.data.member_id")]
+
+
+@REGISTRY.worker(
+    fn_id="scoring-calculate",
+    event=ScoreCalculationRequested,
+    concurrency=ONE_PER_MEMBER,
+)
+async def calculate_score(
+    event: ScoreCalculationRequested, job: JobContext
+) -> dict[str, Any]:
+    async def record_prs(session: AsyncSession) -> int:
+        return await scoring.record_prs(
+            session, event.member_id, event.source, event.source_id
+        )
+
+    async def save_score(session: AsyncSession) -> str:
+        score_id = await scoring.save_progress_score(
+            session, event.member_id, event.source, event.source_id
+        )
+        return str(score_id)
+
+    prs = await job.step("record-prs", lambda: in_transaction(job, record_prs))
+    score_id = await job.step("save-score", lambda: in_transaction(job, save_score))
+    return {"score_id": score_id, "records": prs}

@@ -1,0 +1,22 @@
+"""Errors services raise; routes render them, workers make them permanent."""
+
+from __future__ import annotations
+
+from app.core.errors import AppError, NotFoundError
+
+
+class MemberNotFoundError(NotFoundError):
+    code = "member_not_found"
+
+
+class SourceNotFoundError(NotFoundError):
+    code = "source_not_found"
+
+
+class AlertNotFoundError(NotFoundError):
+    code = "alert_not_found"
+
+
+class InvalidRequestError(AppError):
+    status_code = 422
+    code = "invalid_request"

@@ -1,0 +1,96 @@
+"""Load a member's training log as domain values (scoring and load alerts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.base import utcnow
+from app.db.models.gym import Member
+from app.db.models.workout import Workout, WorkoutSet
+from app.db.repositories import benchmark as benchmark_repo
+from app.db.repositories import member as member_repo
+from app.db.repositories import workout as workout_repo
+from app.domain.adherence import SessionKind, local_date_of
+from app.domain.training_log import BenchmarkRecord, WorkoutRecord
+from app.domain.values import LoggedSet
+from app.services.errors import MemberNotFoundError
+
+# Local dates can be a day off UTC either way: read a day more on each side.
+TZ_MARGIN = dt.timedelta(days=1)
+
+
+async def require_member(session: AsyncSession, member_id: uuid.UUID) -> Member:
+    member = await member_repo.get_member(session, member_id)
+    if member is None:
+        raise MemberNotFoundError()
+    return member
+
+
+def now() -> dt.datetime:
+    return utcnow()
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def local_day(at: dt.datetime, tz: str) -> dt.date:
+    return local_date_of(at, tz)
+
+
+def to_logged_set(row: WorkoutSet) -> LoggedSet:
+    return LoggedSet(
+        exercise=row.exercise,
+        load_kg=row.load_kg,
+        reps=row.reps,
+        rpe=row.rpe,
+        is_warmup=row.is_warmup,
+    )
+
+
+def to_workout_record(workout: Workout, sets: list[WorkoutSet]) -> WorkoutRecord:
+    return WorkoutRecord(
+        workout_id=str(workout.id),
+        performed_at=workout.performed_at,
+        tz=workout.tz,
+        kind=SessionKind(workout.kind),
+        minutes=workout.minutes,
+        rpe=workout.rpe,
+        distance_m=workout.distance_m,
+        sets=tuple((str(s.id), to_logged_set(s)) for s in sets),
+    )
+
+
+async def load_workouts(
+    session: AsyncSession, member_id: uuid.UUID, first: dt.date, last: dt.date
+) -> list[WorkoutRecord]:
+    """Workouts whose local date may fall in [first, last] (domain filters)."""
+    rows = await workout_repo.list_workouts(
+        session,
+        member_id,
+        since=start_of_day(first) - TZ_MARGIN,
+        until=start_of_day(last) + 2 * TZ_MARGIN,
+    )
+    return [to_workout_record(w, sets) for w, sets in rows]
+
+
+async def load_benchmarks(
+    session: AsyncSession, member: Member, last: dt.date
+) -> list[BenchmarkRecord]:
+    rows = await benchmark_repo.list_benchmarks(
+        session, member.id, until=start_of_day(last) + 2 * TZ_MARGIN
+    )
+    return [
+        BenchmarkRecord(
+            str(b.id),
+            b.code,
+            b.performed_at,
+            member.timezone,
+            b.value,
+            b.lower_is_better,
+        )
+        for b in rows
+    ]
