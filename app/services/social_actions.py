@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFoundError
 from app.db.models.gym import Member
-from app.db.models.social import Comment, Follow, Post, Reaction
+from app.db.models.social import Comment, Follow, Post
 from app.db.repositories import member as member_repo
 from app.db.repositories import social as social_repo
 from app.db.repositories import social_notifications as notification_repo
@@ -121,17 +121,16 @@ async def react(
     """Add or change the actor's reaction; True when it is a new reaction."""
     post = await get_visible_post(session, actor, post_id)
     await take_reaction_token(session, actor)
-    existing = await social_repo.get_reaction(session, post.id, actor.id)
-    if existing is not None:
-        existing.kind = kind
-        return False
-    reaction = Reaction(
-        post_id=post.id, actor_id=actor.id, kind=kind, created_at=clock.now()
+    reaction_id = await social_repo.add_reaction(
+        session, post_id=post.id, actor_id=actor.id, kind=kind, created_at=clock.now()
     )
-    session.add(reaction)
-    await session.flush()
+    if reaction_id is None:
+        existing = await social_repo.get_reaction(session, post.id, actor.id)
+        if existing is not None:
+            existing.kind = kind
+        return False
     event = ReactionAdded(
-        interaction_id=reaction.id,
+        interaction_id=reaction_id,
         actor_id=actor.id,
         recipient_id=post.author_id,
         object_id=post.id,

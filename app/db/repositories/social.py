@@ -195,6 +195,33 @@ async def remove_follow(
     return follow.id
 
 
+async def add_reaction(
+    session: AsyncSession,
+    *,
+    post_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    kind: str,
+    created_at: dt.datetime,
+) -> uuid.UUID | None:
+    """Insert the actor's reaction; None when one exists already (even one a
+    concurrent request inserted a moment ago: no IntegrityError, no 500)."""
+    reaction_id = uuid.uuid4()
+    stmt = (
+        insert_for(session, Reaction)
+        .values(
+            id=str(reaction_id),
+            post_id=str(post_id),
+            actor_id=str(actor_id),
+            kind=kind,
+            created_at=created_at,
+        )
+        .on_conflict_do_nothing(index_elements=["post_id", "actor_id"])
+    )
+    result = await session.execute(stmt)
+    inserted = int(getattr(result, "rowcount", 0) or 0)
+    return reaction_id if inserted else None
+
+
 async def get_reaction(
     session: AsyncSession, post_id: uuid.UUID, actor_id: uuid.UUID
 ) -> Reaction | None:
