@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.models import Post, Reaction
 from app.db.session import create_sessionmaker
@@ -23,7 +23,9 @@ class RecordingDispatcher(Dispatcher):
         super().__init__(enabled=False)
         self.events: list[PlatformEvent] = []
 
-    async def dispatch(self, session: object, *events: PlatformEvent) -> list[str]:  # type: ignore[override]
+    async def dispatch(
+        self, session: AsyncSession, *events: PlatformEvent
+    ) -> list[str]:
         self.events.extend(events)
         return [str(uuid.uuid4()) for _ in events]
 
