@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.core.config import Settings
 from app.db.session import SessionMaker, create_engine, create_sessionmaker
 from app.jobs.client import build_inngest_client
+from app.jobs.dead_letters import DeadLetters
 from app.jobs.dispatch import Dispatcher
 from app.jobs.event_sender import EventSender
 from app.jobs.inline_runner import InlineRunner
@@ -33,6 +34,7 @@ class Runtime:
     registry: WorkerRegistry
     inngest_client: inngest.Inngest
     relay: OutboxRelay
+    dead_letters: DeadLetters
     dispatcher: Dispatcher = dataclasses.field(init=False)
     functions: list[inngest.Function[Any]] = dataclasses.field(init=False)
 
@@ -64,10 +66,16 @@ def build_runtime(
     retries = {
         w.fn_id: w.retries_or(settings.INNGEST_RETRIES) for w in registry.workers
     }
-    client = build_inngest_client(settings, [make_middleware(retries)])
+    id_fields = {w.fn_id: w.id_fields for w in registry.workers}
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
+    dead_letters = DeadLetters(sessionmaker)
+    client = build_inngest_client(
+        settings, [make_middleware(retries, id_fields, dead_letters)]
+    )
     relay = OutboxRelay(
         sessionmaker, EventSender(client, settings.INNGEST_SEND_DEADLINE_S), settings
     )
-    return Runtime(settings, engine, sessionmaker, registry, client, relay)
+    return Runtime(
+        settings, engine, sessionmaker, registry, client, relay, dead_letters
+    )

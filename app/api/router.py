@@ -11,6 +11,7 @@ from app.api.routes import (
     feed,
     health,
     me,
+    members,
     scores,
     social,
     wearable_webhooks,
@@ -21,6 +22,7 @@ from app.api.routes import (
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(me.router)
+api_router.include_router(members.router)
 api_router.include_router(workouts.router)
 api_router.include_router(benchmarks.router)
 api_router.include_router(check_ins.router)

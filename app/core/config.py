@@ -29,11 +29,21 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
+        hide_input_in_errors=True,  # a startup error must not print secrets
     )
 
     APP_ENV: Environment = Environment.DEVELOPMENT
     APP_ID: str = "gym-platform-jobs"
     APP_VERSION: str | None = None
+
+    # HTTP edge: accepted Host names (comma-separated; "*" accepts any) and
+    # request body caps (413 above; the Inngest endpoint gets its own).
+    ALLOWED_HOSTS: str = "*"
+    MAX_BODY_BYTES: int = Field(default=1024 * 1024, ge=1024)
+    INNGEST_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # SIGTERM: /readyz answers 503 for this long before the server stops
+    # accepting connections (lets the load balancer take us out). SIGINT: none.
+    SHUTDOWN_DRAIN_S: float = Field(default=2.0, ge=0, le=60)
 
     # Inngest: whether our code routes work through Inngest at all.
     INNGEST_ENABLED: bool = False
@@ -50,6 +60,10 @@ class Settings(BaseSettings):
     # Each HTTP attempt of a send, and the hard bound on one whole send call.
     INNGEST_SEND_TIMEOUT_MS: int = Field(default=5000, ge=100, le=60000)
     INNGEST_SEND_DEADLINE_S: float = Field(default=10.0, gt=0, le=120)
+    # Inbound request signatures: the largest |now - t| accepted (the SDK
+    # checks none), and whether an exact replay inside it is refused too.
+    INNGEST_SIGNATURE_TOLERANCE_S: int = Field(default=300, ge=5, le=3600)
+    INNGEST_REPLAY_CACHE: bool = True
 
     # Outbox relay.
     OUTBOX_BATCH_SIZE: int = Field(default=100, ge=1, le=5000)
@@ -140,6 +154,11 @@ class Settings(BaseSettings):
         if self.INNGEST_DEV is not None:
             return self.INNGEST_DEV.lower() not in {"0", "false"}
         return not self.is_production and self.INNGEST_SIGNING_KEY is None
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        hosts = [h.strip() for h in self.ALLOWED_HOSTS.split(",") if h.strip()]
+        return hosts or ["*"]
 
     @property
     def log_format(self) -> Literal["console", "json"]:

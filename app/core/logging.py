@@ -2,6 +2,9 @@
 
 Every stdlib logger (uvicorn, sqlalchemy, inngest, alembic) is rendered by the
 same structlog processor chain: console in development, JSON in production.
+Redaction (app/core/redaction.py) runs right after the context is merged, so
+no later processor, handler or Sentry breadcrumb sees a denylisted value, and
+once more on the rendered exception text.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import structlog
 from structlog.typing import Processor
 
 from app.core.config import Settings
+from app.core.redaction import redact_event_dict
 
 # The event key sits in the Inngest event-API URL path; httpx logs URLs at INFO.
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING}
@@ -22,6 +26,7 @@ QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING}
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
+        redact_event_dict,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -35,10 +40,12 @@ def _renderer(settings: Settings) -> list[Processor]:
         transformer = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
         return [
             structlog.processors.ExceptionRenderer(transformer),
+            redact_event_dict,
             structlog.processors.JSONRenderer(),
         ]
     return [
         structlog.processors.format_exc_info,
+        redact_event_dict,
         structlog.dev.ConsoleRenderer(colors=False),
     ]
 

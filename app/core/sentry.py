@@ -1,14 +1,15 @@
 """Sentry, initialised before the app object exists.
 
-Health data never leaves: no PII, no request bodies, no local variables, and
-breadcrumbs for the Inngest event API (its URL carries the event key) are
-masked.
+Health data never leaves: no PII, no request bodies, no local variables; the
+request, `extra`, contexts and breadcrumb data go through the same redaction
+as logs (app/core/redaction.py), exception messages and breadcrumb messages
+have emails and the Inngest event key (its URL path carries the key) masked,
+and breadcrumbs of calls to the Inngest event API are dropped.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import sentry_sdk
@@ -20,8 +21,9 @@ from sentry_sdk.transport import Transport
 from sentry_sdk.types import Event, Hint
 
 from app.core.config import Settings
+from app.core.redaction import EVENT_KEY_PATH, redact, scrub_text
 
-EVENT_KEY_PATH = re.compile(r"/e/[^/?#\s]+")
+# Exact key names for the SDK's own scrubber (a first pass; ours is broader).
 SENSITIVE_KEYS = [
     "email",
     "phone",
@@ -38,6 +40,8 @@ SENSITIVE_KEYS = [
     "access_token",
     "refresh_token",
 ]
+# Contexts the SDK fills itself (runtime, os, trace…): left as they are.
+OWN_CONTEXTS = frozenset({"inngest", "relay", "dead_letter"})
 
 
 def mask_event_key(text: str) -> str:
@@ -46,11 +50,24 @@ def mask_event_key(text: str) -> str:
 
 def _before_breadcrumb(crumb: dict[str, Any], hint: Hint) -> dict[str, Any] | None:
     data = crumb.get("data")
-    if isinstance(data, dict) and isinstance(data.get("url"), str):
-        data["url"] = mask_event_key(data["url"])
+    if isinstance(data, dict):
+        url = data.get("url")
+        if isinstance(url, str) and EVENT_KEY_PATH.search(url):
+            return None  # a send to the Inngest event API: nothing worth keeping
+        crumb["data"] = redact(data)
     if isinstance(crumb.get("message"), str):
-        crumb["message"] = mask_event_key(crumb["message"])
+        crumb["message"] = scrub_text(crumb["message"])
     return crumb
+
+
+def _scrub_exceptions(event: Event) -> None:
+    exceptions = event.get("exception")
+    values = exceptions.get("values") if isinstance(exceptions, dict) else None
+    for value in values or []:
+        if isinstance(value.get("value"), str):
+            value["value"] = scrub_text(value["value"])
+        for frame in (value.get("stacktrace") or {}).get("frames") or []:
+            frame.pop("vars", None)  # no locals, even if an integration adds them
 
 
 def _before_send(event: Event, hint: Hint) -> Event | None:
@@ -58,12 +75,28 @@ def _before_send(event: Event, hint: Hint) -> Event | None:
     if isinstance(request, dict):
         request.pop("data", None)
         request.pop("cookies", None)
-        url = request.get("url")
-        if isinstance(url, str):
-            request["url"] = mask_event_key(url)
+        event["request"] = redact(request)
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {"id": user["id"]} if "id" in user else {}
+    event.pop("extra", None)
+    contexts = event.get("contexts")
+    if isinstance(contexts, dict):
+        for name in OWN_CONTEXTS & contexts.keys():
+            contexts[name] = redact(contexts[name])
+    if isinstance(event.get("message"), str):
+        event["message"] = scrub_text(event["message"])
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        event["logentry"] = redact(logentry)
+    _scrub_exceptions(event)
+    crumbs = event.get("breadcrumbs")
+    if isinstance(crumbs, dict) and isinstance(crumbs.get("values"), list):
+        crumbs["values"] = [
+            kept
+            for crumb in crumbs["values"]
+            if (kept := _before_breadcrumb(crumb, {})) is not None
+        ]
     return event
 
 

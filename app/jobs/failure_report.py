@@ -21,10 +21,11 @@ def report_failure(
     tags: Mapping[str, str],
     context_name: str,
     context: Mapping[str, object],
-) -> None:
+) -> str | None:
+    """The Sentry event id (None when Sentry is off)."""
     with sentry_sdk.new_scope() as scope:
         scope.fingerprint = fingerprint
         for key, value in tags.items():
             scope.set_tag(key, value)
         scope.set_context(context_name, dict(context))
-        sentry_sdk.capture_exception(error)
+        return sentry_sdk.capture_exception(error)

@@ -1,7 +1,8 @@
 """Inline mode: the very same worker handlers, awaited in the caller's task.
 
 Used when INNGEST_ENABLED is false. Each consumer of an event gets
-`retries + 1` attempts; a failure is logged and reported to Sentry and never
+`retries + 1` attempts (one for a `NonRetriableError`); a final failure is
+logged, reported to Sentry once and written as one dead-letter row, and never
 raised into the caller (whose write is already committed). Follow-up events a
 worker dispatches run inline too, up to `MAX_DEPTH` levels deep.
 """
@@ -17,6 +18,7 @@ import inngest
 
 from app.core.context import system_context
 from app.core.logging import get_logger
+from app.jobs.dead_letters import DeadLetterEntry, error_code_of
 from app.jobs.events.base import PlatformEvent
 from app.jobs.failure_report import report_failure
 from app.jobs.job_context import InlineJobContext
@@ -60,11 +62,13 @@ class InlineRunner:
                 try:
                     await worker.handler(event, job)
                 except inngest.NonRetriableError as exc:
-                    self._report(worker, event_id, event, exc, attempt + 1)
+                    await self._fail(worker, run_id, event_id, event, exc, attempt + 1)
                     return
                 except Exception as exc:  # noqa: BLE001 - reported, never raised
                     if attempt + 1 >= attempts:
-                        self._report(worker, event_id, event, exc, attempt + 1)
+                        await self._fail(
+                            worker, run_id, event_id, event, exc, attempt + 1
+                        )
                         return
                     log.warning(
                         "inline.attempt_failed",
@@ -76,33 +80,54 @@ class InlineRunner:
                     log.info("inline.completed", attempt=attempt + 1)
                     return
 
-    def _report(
+    async def _fail(
         self,
         worker: Worker,
+        run_id: str,
         event_id: str,
         event: PlatformEvent,
         exc: BaseException,
         attempts: int,
     ) -> None:
+        code = error_code_of(exc)
         fields = {
             "function_id": worker.fn_id,
+            "run_id": run_id,
             "event_name": event.name,
             "event_id": event_id,
             "resource_id": event.resource_id(),
             "attempts": attempts,
             "error": type(exc).__name__,
+            "error_code": code,
         }
         log.error("inline.failed", **fields)
-        report_failure(
-            exc,
-            fingerprint=["inngest", "function", worker.fn_id],
-            tags={
-                "function_id": worker.fn_id,
-                "event_name": event.name,
-                "category": event.category().value,
-                "resource_id": event.resource_id(),
-                "mode": "inline",
-            },
-            context_name="inngest",
-            context=fields,
+        data = event.model_dump(mode="json")
+        entry = DeadLetterEntry(
+            function_id=worker.fn_id,
+            run_id=run_id,
+            event_id=event_id,
+            event_name=event.name,
+            resource_id=worker.id_fields.resource_id(data),
+            member_ids=worker.id_fields.member_ids(data),
+            error_code=code,
+            attempts=attempts,
+            mode="inline",
+            recorded_by="inline",
+        )
+        await self._runtime.dead_letters.record_and_report(
+            entry,
+            lambda: report_failure(
+                exc,
+                fingerprint=["inngest", "function", worker.fn_id],
+                tags={
+                    "function_id": worker.fn_id,
+                    "event_name": event.name,
+                    "category": event.category().value,
+                    "resource_id": event.resource_id(),
+                    "error_code": code,
+                    "mode": "inline",
+                },
+                context_name="inngest",
+                context=fields,
+            ),
         )

@@ -1,9 +1,11 @@
-"""Inngest middleware: log context and Sentry for every function run.
+"""Inngest middleware: log context, Sentry and dead letters for every function run.
 
 The SDK turns a function's exception into an HTTP 500 *response*, which the
 Sentry FastAPI integration never sees. This middleware binds the run's ids to
-structlog and Sentry, logs every failure, and reports a failure to Sentry once:
-on the final attempt, or at once when it is not retriable.
+structlog and Sentry, logs every failure, and on the final attempt (or at once
+when it is not retriable) reports the failure to Sentry once and writes its
+dead-letter row (app/jobs/dead_letters.py). Calls of a function's `on_failure`
+handler pass through untouched: the handler logs for itself.
 """
 
 from __future__ import annotations
@@ -17,19 +19,32 @@ import structlog
 from inngest._internal import errors as inngest_errors
 
 from app.core.logging import get_logger
+from app.jobs.dead_letters import (
+    DeadLetterEntry,
+    DeadLetters,
+    EventIdFields,
+    error_code_of,
+)
 from app.jobs.failure_report import report_failure
 
 log = get_logger("app.jobs.run")
+FUNCTION_FAILED = "inngest/function.failed"
 
 
 def make_middleware(
     retries_by_fn: Mapping[str, int],
+    id_fields_by_fn: Mapping[str, EventIdFields],
+    dead_letters: DeadLetters,
 ) -> Callable[[inngest.Inngest, object], inngest.Middleware]:
     class JobObservabilityMiddleware(inngest.Middleware):
         fn_id = ""
+        run_id = ""
         attempt = 0
         event_name = ""
         event_id = ""
+        resource_id: str | None = None
+        member_ids: str | None = None
+        failure_handler = False
 
         async def transform_input(
             self,
@@ -38,9 +53,14 @@ def make_middleware(
             steps: inngest.StepMemos,
         ) -> None:
             self.fn_id = function.local_id
+            self.run_id = ctx.run_id
             self.attempt = ctx.attempt
             self.event_name = ctx.event.name
             self.event_id = ctx.event.id or ""
+            self.failure_handler = self.event_name == FUNCTION_FAILED
+            fields = id_fields_by_fn.get(self.fn_id, EventIdFields())
+            self.resource_id = fields.resource_id(ctx.event.data)
+            self.member_ids = fields.member_ids(ctx.event.data)
             structlog.contextvars.bind_contextvars(
                 function_id=self.fn_id,
                 run_id=ctx.run_id,
@@ -54,6 +74,8 @@ def make_middleware(
             scope.set_tag("inngest.event_name", self.event_name)
 
         async def transform_output(self, result: inngest.TransformOutputResult) -> None:
+            if self.failure_handler:
+                return
             error = result.error
             if error is None:
                 if result.step is None:
@@ -64,9 +86,9 @@ def make_middleware(
                     "job.step_failed", step=result.step.id, error=type(error).__name__
                 )
                 return
-            self._function_failed(error)
+            await self._function_failed(error)
 
-        def _function_failed(self, error: Exception) -> None:
+        async def _function_failed(self, error: Exception) -> None:
             max_attempts = retries_by_fn.get(self.fn_id, 0) + 1
             retriable = inngest_errors.is_retriable(error)
             final = not retriable or self.attempt + 1 >= max_attempts
@@ -75,21 +97,39 @@ def make_middleware(
                 log.warning("job.attempt_failed", **fields)
                 return
             log.error("job.failed", **fields)
-            report_failure(
-                error,
-                fingerprint=["inngest", "function", self.fn_id],
-                tags={
-                    "function_id": self.fn_id,
-                    "event_name": self.event_name,
-                    "retriable": str(retriable).lower(),
-                },
-                context_name="inngest",
-                context={
-                    "function_id": self.fn_id,
-                    "event_id": self.event_id,
-                    "attempt": self.attempt + 1,
-                    "max_attempts": max_attempts,
-                },
+            code = error_code_of(error)
+            entry = DeadLetterEntry(
+                function_id=self.fn_id,
+                run_id=self.run_id,
+                event_id=self.event_id or None,
+                event_name=self.event_name,
+                resource_id=self.resource_id,
+                member_ids=self.member_ids,
+                error_code=code,
+                attempts=self.attempt + 1,
+                mode="inngest",
+                recorded_by="middleware",
+            )
+            await dead_letters.record_and_report(
+                entry,
+                lambda: report_failure(
+                    error,
+                    fingerprint=["inngest", "function", self.fn_id],
+                    tags={
+                        "function_id": self.fn_id,
+                        "event_name": self.event_name,
+                        "retriable": str(retriable).lower(),
+                        "error_code": code,
+                    },
+                    context_name="inngest",
+                    context={
+                        "function_id": self.fn_id,
+                        "run_id": self.run_id,
+                        "event_id": self.event_id,
+                        "attempt": self.attempt + 1,
+                        "max_attempts": max_attempts,
+                    },
+                ),
             )
 
         async def before_response(self) -> None:

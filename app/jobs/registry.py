@@ -3,6 +3,11 @@
 Nothing hand-maintains a list: `load_workers()` imports every module of
 `app.jobs.workers`, and `build_functions()` turns each registered worker into an
 Inngest function for `/api/inngest`; the inline runner uses the same entries.
+
+Added here, centrally, to every function: an `on_failure` handler (dead
+letters, app/jobs/failure_handler.py) and, for every worker whose event names
+a member, a `cancel` rule on `platform/privacy.member-erased`, so erasing a
+member cancels their in-flight runs.
 """
 
 from __future__ import annotations
@@ -16,13 +21,18 @@ from typing import TYPE_CHECKING, Any
 import inngest
 
 from app.core.context import system_context
+from app.jobs.dead_letters import EventIdFields
 from app.jobs.events.base import PlatformEvent
+from app.jobs.events.privacy import MemberErased
+from app.jobs.failure_handler import make_failure_handler
 from app.jobs.job_context import Handler, InngestJobContext
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
 
 WORKERS_PACKAGE = "app.jobs.workers"
+# Event fields that name a member: their runs stop when the member is erased.
+MEMBER_FIELDS = ("member_id", "recipient_id", "actor_id", "author_id")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +46,28 @@ class Worker:
 
     def retries_or(self, default: int) -> int:
         return default if self.retries is None else self.retries
+
+    @property
+    def id_fields(self) -> EventIdFields:
+        if self.event is None:
+            return EventIdFields()
+        return EventIdFields(self.event.resource_field, self.member_fields)
+
+    @property
+    def member_fields(self) -> tuple[str, ...]:
+        if self.event is None:
+            return ()
+        return tuple(f for f in MEMBER_FIELDS if f in self.event.model_fields)
+
+    def erasure_cancel(self) -> list[inngest.Cancel]:
+        """Cancel this worker's runs about a member when that member is erased."""
+        if not self.member_fields or self.event is MemberErased:
+            return []
+        match = " || ".join(
+            f"async.data.member_id == event.data.{field}"
+            for field in self.member_fields
+        )
+        return [inngest.Cancel(event=MemberErased.name, if_exp=match)]
 
 
 class WorkerRegistry:
@@ -94,11 +126,15 @@ def _to_function(worker: Worker, runtime: Runtime) -> inngest.Function[Any]:
                     raise inngest.NonRetriableError(str(exc)) from None
             return await worker.handler(payload, InngestJobContext(ctx, runtime))
 
+    flow_control = dict(worker.flow_control)
+    cancel = [*flow_control.pop("cancel", []), *worker.erasure_cancel()]
     return runtime.inngest_client.create_function(
         fn_id=worker.fn_id,
         trigger=trigger,
         retries=worker.retries_or(runtime.settings.INNGEST_RETRIES),
-        **worker.flow_control,
+        cancel=cancel or None,
+        on_failure=make_failure_handler(worker.fn_id, worker.id_fields, runtime),
+        **flow_control,
     )(run)
 
 

@@ -17,9 +17,9 @@ import json
 import signal
 import sys
 
-from app.core.config import get_settings
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
+from app.core.startup_guards import enforce_startup_guards, load_settings
 from app.db.base import utcnow
 from app.db.repositories import outbox as outbox_repo
 from app.runtime import Runtime, build_runtime
@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         "--requeue-dead", action="store_true", help="give dead rows another chance"
     )
     args = parser.parse_args(argv)
-    settings = get_settings()
+    settings = load_settings()
     configure_logging(settings)
+    enforce_startup_guards(settings)
     configure_sentry(settings)
     if not settings.INNGEST_ENABLED and not (args.status or args.requeue_dead):
         log.warning("relay.inngest_disabled", hint="set INNGEST_ENABLED=true")

@@ -23,6 +23,7 @@ from app.domain.notifications import ActionKind, DecisionKind, Verb
 from app.services import clock
 
 FLUSH_BATCH_LIMIT = 500
+DUPLICATE = "duplicate"  # the interaction event was applied already
 
 
 class BatchConflictError(RuntimeError):
@@ -35,14 +36,20 @@ class BatchConflictError(RuntimeError):
 async def record_interaction(
     session: AsyncSession,
     *,
+    interaction_id: uuid.UUID,
     verb: Verb,
     kind: ActionKind,
     actor_id: uuid.UUID,
     recipient_id: uuid.UUID,
     object_id: uuid.UUID,
 ) -> str:
-    """Apply one action to its batch; returns the decision code."""
+    """Apply one action to its batch, once per interaction; returns the decision
+    code (`duplicate` when this interaction event was applied already)."""
     now = clock.now()
+    if not await repo.claim_interaction(
+        session, interaction_id, kind.value, recipient_id, now
+    ):
+        return DUPLICATE
     batch = await repo.get_or_create_batch(
         session, recipient_id, verb.value, str(object_id)
     )

@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from app.api.deps import PrincipalDep, SessionDep
 from app.api.pagination import (
@@ -17,6 +16,7 @@ from app.api.pagination import (
     next_cursor,
     parse_cursor,
 )
+from app.api.schema import ApiSchema
 from app.core.errors import ForbiddenError
 from app.db.models.alert import AlertStatus
 from app.db.repositories import alert as alert_repo
@@ -25,7 +25,7 @@ from app.services import alerts
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 
 
-class AlertRead(BaseModel):
+class AlertRead(ApiSchema):
     id: uuid.UUID
     member_id: uuid.UUID
     kind: str
@@ -42,7 +42,7 @@ class AlertRead(BaseModel):
     created_at: dt.datetime
 
 
-class AlertPage(BaseModel):
+class AlertPage(ApiSchema):
     items: list[AlertRead]
     next_cursor: str | None
 

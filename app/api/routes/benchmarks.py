@@ -7,9 +7,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from app.api.deps import DispatchDep, PrincipalDep, SessionDep
+from app.api.schema import ApiSchema
 from app.jobs.events.scoring import ScoreCalculationRequested
 from app.services import access, training_entries
 
@@ -20,7 +21,7 @@ BenchmarkCode = Annotated[
 ]
 
 
-class BenchmarkCreate(BaseModel):
+class BenchmarkCreate(ApiSchema):
     member_id: uuid.UUID | None = None
     code: BenchmarkCode
     performed_at: AwareDatetime
@@ -28,7 +29,7 @@ class BenchmarkCreate(BaseModel):
     lower_is_better: bool = True
 
 
-class BenchmarkRead(BaseModel):
+class BenchmarkRead(ApiSchema):
     id: uuid.UUID
     member_id: uuid.UUID
     code: str

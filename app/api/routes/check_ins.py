@@ -6,22 +6,23 @@ import datetime as dt
 import uuid
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime
 
 from app.api.deps import DispatchDep, PrincipalDep, SessionDep
+from app.api.schema import ApiSchema
 from app.jobs.events.alerts import CheckInRecorded
 from app.services import access, training_entries
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
 
-class CheckInCreate(BaseModel):
+class CheckInCreate(ApiSchema):
     member_id: uuid.UUID | None = None
     checked_in_at: AwareDatetime
     is_class: bool = False
 
 
-class CheckInRead(BaseModel):
+class CheckInRead(ApiSchema):
     id: uuid.UUID
     member_id: uuid.UUID
     checked_in_at: dt.datetime

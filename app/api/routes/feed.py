@@ -7,10 +7,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from app.api.deps import PrincipalDep, SessionDep, SettingsDep
 from app.api.routes.social import PostRead
+from app.api.schema import ApiSchema
 from app.domain.cursor import Cursor, encode_cursor
 from app.services import access, social_feed, social_notifications
 
@@ -20,12 +21,12 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 CursorParam = Annotated[str | None, Query(max_length=512)]
 
 
-class FeedRead(BaseModel):
+class FeedRead(ApiSchema):
     items: list[PostRead]
     next_cursor: str | None
 
 
-class NotificationRead(BaseModel):
+class NotificationRead(ApiSchema):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -38,7 +39,7 @@ class NotificationRead(BaseModel):
     created_at: dt.datetime
 
 
-class NotificationPage(BaseModel):
+class NotificationPage(ApiSchema):
     items: list[NotificationRead]
     next_cursor: str | None
 

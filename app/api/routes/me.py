@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from app.api.deps import PrincipalDep
+from app.api.schema import ApiSchema
 from app.core.security import Role
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
-class PrincipalRead(BaseModel):
+class PrincipalRead(ApiSchema):
     user_id: uuid.UUID
     gym_id: uuid.UUID
     role: Role

@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from app.api.deps import PrincipalDep, SessionDep
 from app.api.pagination import (
@@ -17,13 +16,14 @@ from app.api.pagination import (
     next_cursor,
     parse_cursor,
 )
+from app.api.schema import ApiSchema
 from app.db.repositories import score as score_repo
 from app.services import access
 
 router = APIRouter(prefix="/api/v1", tags=["scores"])
 
 
-class ScoreRead(BaseModel):
+class ScoreRead(ApiSchema):
     id: uuid.UUID
     member_id: uuid.UUID
     period_on: dt.date
@@ -35,7 +35,7 @@ class ScoreRead(BaseModel):
     updated_at: dt.datetime
 
 
-class ScorePage(BaseModel):
+class ScorePage(ApiSchema):
     items: list[ScoreRead]
     next_cursor: str | None
 

@@ -11,16 +11,17 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from app.api.schema import ApiSchema
 from app.services import access, social_actions, social_feed
 from app.services.social_actions import RateLimitedError
 
 router = APIRouter(prefix="/api/v1/social", tags=["social"])
 
 
-class PostCreate(BaseModel):
+class PostCreate(ApiSchema):
     model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     kind: Literal["workout", "note"] = "workout"
@@ -28,7 +29,7 @@ class PostCreate(BaseModel):
     workout_id: uuid.UUID | None = None
 
 
-class PostRead(BaseModel):
+class PostRead(ApiSchema):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -40,19 +41,19 @@ class PostRead(BaseModel):
     created_at: dt.datetime
 
 
-class ReactionPut(BaseModel):
+class ReactionPut(ApiSchema):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["like", "fire", "clap", "strong"] = "like"
 
 
-class CommentCreate(BaseModel):
+class CommentCreate(ApiSchema):
     model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     body: str = Field(min_length=1, max_length=2000)
 
 
-class CommentRead(BaseModel):
+class CommentRead(ApiSchema):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -61,7 +62,7 @@ class CommentRead(BaseModel):
     created_at: dt.datetime
 
 
-class Created(BaseModel):
+class Created(ApiSchema):
     created: bool
 
 

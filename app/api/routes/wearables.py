@@ -10,9 +10,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr
 
 from app.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from app.api.schema import ApiSchema
 from app.domain.wearables import Provider
 from app.services import access, readiness, wearable_connections
 from app.services.errors import InvalidRequestError
@@ -20,7 +21,7 @@ from app.services.errors import InvalidRequestError
 router = APIRouter(prefix="/api/v1/wearables", tags=["wearables"])
 
 
-class ConnectionCreate(BaseModel):
+class ConnectionCreate(ApiSchema):
     model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     provider: Provider
@@ -29,7 +30,7 @@ class ConnectionCreate(BaseModel):
     refresh_token: SecretStr | None = Field(default=None, max_length=4096)
 
 
-class ConnectionRead(BaseModel):
+class ConnectionRead(ApiSchema):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -41,7 +42,7 @@ class ConnectionRead(BaseModel):
     created_at: dt.datetime
 
 
-class ReadinessRead(BaseModel):
+class ReadinessRead(ApiSchema):
     model_config = ConfigDict(from_attributes=True)
 
     day: dt.date

@@ -7,9 +7,10 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from app.api.deps import DispatchDep, PrincipalDep, SessionDep
+from app.api.schema import ApiSchema
 from app.jobs.events.scoring import ScoreCalculationRequested
 from app.services import access, training_entries
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["training"])
 ExerciseCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 
 
-class WorkoutSetCreate(BaseModel):
+class WorkoutSetCreate(ApiSchema):
     exercise: ExerciseCode
     load_kg: float = Field(default=0.0, ge=0, le=1000)
     reps: int = Field(default=0, ge=0, le=1000)
@@ -27,7 +28,7 @@ class WorkoutSetCreate(BaseModel):
     is_warmup: bool = False
 
 
-class WorkoutCreate(BaseModel):
+class WorkoutCreate(ApiSchema):
     member_id: uuid.UUID | None = None
     performed_at: AwareDatetime
     kind: Literal["strength", "aerobic"] = "strength"
@@ -38,7 +39,7 @@ class WorkoutCreate(BaseModel):
     sets: list[WorkoutSetCreate] = Field(default_factory=list, max_length=200)
 
 
-class WorkoutRead(BaseModel):
+class WorkoutRead(ApiSchema):
     id: uuid.UUID
     member_id: uuid.UUID
     performed_at: dt.datetime

@@ -4,11 +4,14 @@
 from app.db.models.alert import Alert, AlertKind, AlertStatus, Notification
 from app.db.models.benchmark import Benchmark
 from app.db.models.check_in import CheckIn
+from app.db.models.dead_letter import DeadLetter
+from app.db.models.erasure import ErasedMember
 from app.db.models.gym import Gym, Member
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
 from app.db.models.social import Comment, Follow, Post, Reaction, TimelineEntry
 from app.db.models.social_notification import (
+    AppliedInteraction,
     NotificationBatch,
     ReactionRateLimit,
     SocialNotification,
@@ -26,10 +29,13 @@ __all__ = [
     "Alert",
     "AlertKind",
     "AlertStatus",
+    "AppliedInteraction",
     "Benchmark",
     "CheckIn",
     "Comment",
     "ConnectionStatus",
+    "DeadLetter",
+    "ErasedMember",
     "Follow",
     "Gym",
     "Member",

@@ -78,6 +78,21 @@ class SocialNotification(TimestampMixin, Base):
     )
 
 
+class AppliedInteraction(Base):
+    """That one interaction event (a like, comment or follow, or its undo) was
+    applied to its batch: a redelivered event is then a no-op, not a second
+    notification. Kept with the recipient (erased with them)."""
+
+    __tablename__ = "applied_interactions"
+
+    interaction_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), primary_key=True)
+    action: Mapped[str] = mapped_column(String(8), primary_key=True)
+    recipient_id: Mapped[uuid.UUID] = mapped_column(
+        UUIDString(), _member_fk(), nullable=False
+    )
+    applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
 class ReactionRateLimit(Base):
     """Token buckets of one actor's reactions (domain `RateState`)."""
 

@@ -10,12 +10,35 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.social_notification import (
+    AppliedInteraction,
     NotificationBatch,
     ReactionRateLimit,
     SocialNotification,
 )
 from app.db.repositories.dialect_insert import insert_for
 from app.db.repositories.keyset import newest_first
+
+
+async def claim_interaction(
+    session: AsyncSession,
+    interaction_id: uuid.UUID,
+    action: str,
+    recipient_id: uuid.UUID,
+    now: dt.datetime,
+) -> bool:
+    """Record that an interaction event is applied; False if it was already."""
+    stmt = (
+        insert_for(session, AppliedInteraction)
+        .values(
+            interaction_id=interaction_id,
+            action=action,
+            recipient_id=recipient_id,
+            applied_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def get_or_create_batch(

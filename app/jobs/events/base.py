@@ -15,7 +15,9 @@ from typing import Annotated, Any, ClassVar, Self
 import inngest
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-NAME_PATTERN = re.compile(r"^platform/(scoring|alerts|sync|social)\.[a-z][a-z0-9-]*$")
+NAME_PATTERN = re.compile(
+    r"^platform/(scoring|alerts|sync|social|privacy)\.[a-z][a-z0-9-]*$"
+)
 MAX_PAYLOAD_BYTES = 2048
 
 # A short machine code (provider names, reason codes, verbs): never free text.
@@ -29,6 +31,7 @@ class Category(enum.StrEnum):
     ALERTS = "alerts"
     SYNC = "sync"
     SOCIAL = "social"
+    PRIVACY = "privacy"  # erasure: crosses the four worker categories
 
 
 class InvalidEventError(ValueError):

@@ -65,6 +65,7 @@ async def notify_interaction(
     async def record(session: AsyncSession) -> str:
         return await social_notifications.record_interaction(
             session,
+            interaction_id=event.interaction_id,
             verb=event.verb,
             kind=event.action,
             actor_id=event.actor_id,

@@ -1,0 +1,129 @@
+"""Redaction of personal and health data, and of secrets, before anything is
+written to a log line or sent to Sentry.
+
+Two rules, applied recursively to dicts, lists and tuples:
+
+- a key on the denylist (security terms, contact data, names, health metrics)
+  has its value replaced, whatever the value is;
+- every string value has email addresses and the Inngest event key (it sits
+  in the event-API URL path, `/e/<key>`) masked.
+
+structlog ships no redaction processor; `redact_event_dict` is ours and runs
+first in the logging chain (app/core/logging.py). Sentry uses the same rules
+(app/core/sentry.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+REDACTED = "[redacted]"
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EVENT_KEY_PATH = re.compile(r"/e/[^/?#\s\"']+")
+
+# A key matches when, lower-cased with dashes as underscores, it equals one of
+# EXACT, ends with one of SUFFIXES, or contains one of FRAGMENTS.
+EXACT = frozenset(
+    {
+        "name",
+        "key",
+        "notes",
+        "note",
+        "dsn",
+        "auth",
+        "authorization",
+        "cookie",
+        "set_cookie",
+        "session",
+        "csrf",
+    }
+)
+SUFFIXES = ("_key", "_name", "_notes", "_dsn")
+FRAGMENTS = (
+    # security
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credential",
+    "signature",
+    "api_key",
+    "apikey",
+    "private",
+    # contact data
+    "email",
+    "phone",
+    "address",
+    # health data
+    "hrv",
+    "rmssd",
+    "sleep",
+    "readiness",
+    "injury",
+    "heart_rate",
+    "heartrate",
+    "weight",
+    "body_fat",
+    "blood",
+    "spo2",
+)
+# Keys that end in `_name` but name a thing of ours, never a person.
+SAFE_KEYS = frozenset(
+    {"event_name", "logger_name", "function_name", "step_name", "fn_name"}
+)
+# structlog's own fields (exc_info is rendered later, and scrubbed then).
+PASSTHROUGH = frozenset({"exc_info", "stack_info", "timestamp", "level", "logger"})
+
+
+def is_sensitive_key(key: object) -> bool:
+    if not isinstance(key, str):
+        return False
+    norm = key.lower().replace("-", "_")
+    if norm in SAFE_KEYS:
+        return False
+    return (
+        norm in EXACT
+        or norm.endswith(SUFFIXES)
+        or any(fragment in norm for fragment in FRAGMENTS)
+    )
+
+
+def scrub_text(text: str) -> str:
+    """Mask email addresses and event-key URL paths inside free text."""
+    return EVENT_KEY_PATH.sub("/e/[redacted]", EMAIL.sub("[email]", text))
+
+
+def redact(value: Any, *, depth: int = 0) -> Any:
+    """A copy of `value` with denylisted keys and sensitive text masked."""
+    if depth > 20:
+        return REDACTED  # pathological nesting: give up on content, keep shape
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, Mapping):
+        return {
+            k: REDACTED if is_sensitive_key(k) else redact(v, depth=depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item, depth=depth + 1) for item in value]
+    if isinstance(value, tuple):
+        return tuple(redact(item, depth=depth + 1) for item in value)
+    return value
+
+
+def redact_in_place(target: MutableMapping[str, Any]) -> None:
+    for key in list(target):
+        if key in PASSTHROUGH or key.startswith("_"):
+            continue
+        value = target[key]
+        target[key] = REDACTED if is_sensitive_key(key) else redact(value)
+
+
+def redact_event_dict(
+    logger: object, method_name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: redact every field (the `event` text included)."""
+    redact_in_place(event_dict)
+    return event_dict

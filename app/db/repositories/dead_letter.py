@@ -1,0 +1,51 @@
+"""All SQL touching the dead-letter table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models.dead_letter import DeadLetter
+from app.db.repositories.dialect_insert import insert_for
+
+
+async def add(session: AsyncSession, values: Mapping[str, Any]) -> bool:
+    """Insert one row; False when this run already has one (same failure)."""
+    stmt = (
+        insert_for(session, DeadLetter)
+        .values(dict(values))
+        .on_conflict_do_nothing(index_elements=["function_id", "run_id"])
+    )
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def set_sentry_event_id(
+    session: AsyncSession, function_id: str, run_id: str, sentry_event_id: str
+) -> None:
+    row = await session.scalar(
+        select(DeadLetter).where(
+            DeadLetter.function_id == function_id, DeadLetter.run_id == run_id
+        )
+    )
+    if row is not None:
+        row.sentry_event_id = sentry_event_id
+
+
+async def delete_mentioning(session: AsyncSession, member_id: str) -> int:
+    """Rows about a member: as resource, among the members, or in the event id."""
+    result = await session.execute(
+        delete(DeadLetter)
+        .where(
+            or_(
+                DeadLetter.resource_id == member_id,
+                DeadLetter.member_ids.contains(member_id, autoescape=True),
+                DeadLetter.event_id.contains(member_id, autoescape=True),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,117 @@
+"""A pure ASGI middleware in front of `/api/inngest`, before the SDK sees a request.
+
+- In cloud mode (signatures on): POST and GET need a fresh signature
+  (`signature_freshness`), else 401 before the body is read; an exact replay
+  inside the window is refused too when the replay cache is on. A PUT (sync)
+  that carries a signature must be fresh; an unsigned PUT is refused here when
+  `require_signed_sync` (production), as the SDK does with
+  `enable_unauthed_sync=False`.
+- In dev mode the SDK checks nothing and neither does this guard.
+
+The SDK still verifies the HMAC itself; this guard only adds what it lacks.
+Body caps are not here: the endpoint's router has its own (app/main.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.logging import get_logger
+from app.jobs.replay_cache import SeenSignatures
+from app.jobs.signature_freshness import (
+    Refusal,
+    SignatureRefusedError,
+    parse_fresh_signature,
+)
+
+log = get_logger("app.jobs.serve_guard")
+SIGNATURE_HEADER = b"x-inngest-signature"
+CHECKED_METHODS = frozenset({"POST", "GET", "PUT"})
+
+
+class InngestServeGuard:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        serve_path: str,
+        verify_signatures: bool,
+        require_signed_sync: bool,
+        tolerance_s: int,
+        replay_cache: bool,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app = app
+        self._path = serve_path.rstrip("/") or "/"
+        self._verify = verify_signatures
+        self._require_signed_sync = require_signed_sync
+        self._tolerance_s = tolerance_s
+        self._clock = clock
+        self.seen = SeenSignatures(tolerance_s) if replay_cache else None
+
+    def _applies(self, scope: Scope) -> bool:
+        if not self._verify or scope["type"] != "http":
+            return False
+        path = str(scope.get("path", "")).rstrip("/") or "/"
+        return path == self._path and scope.get("method") in CHECKED_METHODS
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._applies(scope):
+            await self.app(scope, receive, send)
+            return
+        method = str(scope["method"])
+        values = [
+            v.decode("latin-1")
+            for k, v in scope.get("headers") or []
+            if k.lower() == SIGNATURE_HEADER
+        ]
+        if method == "PUT" and not values:  # a sync: the SDK decides, unless
+            if self._require_signed_sync:  # production, where it must be signed
+                await self._refuse(Refusal.UNSIGNED_SYNC, method, scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        now = self._clock()
+        try:
+            header = parse_fresh_signature(
+                values, now=now, tolerance_s=self._tolerance_s
+            )
+        except SignatureRefusedError as refused:
+            await self._refuse(refused.reason, method, scope, receive, send)
+            return
+        if self.seen is None:
+            await self.app(scope, receive, send)
+            return
+        target = (
+            str(scope.get("path", "")).encode() + b"?" + scope.get("query_string", b"")
+        )
+        key = self.seen.key(method, target, values[0])
+        if not self.seen.reserve(key, header.timestamp, now):
+            await self._refuse(Refusal.REPLAYED, method, scope, receive, send)
+            return
+        await self.app(scope, receive, self._forget_if_refused(key, send))
+
+    def _forget_if_refused(self, key: str, send: Send) -> Send:
+        seen = self.seen
+
+        async def watch(message: Message) -> None:
+            if (
+                seen is not None
+                and message["type"] == "http.response.start"
+                and message.get("status") == 401
+            ):
+                seen.forget(key)  # the SDK refused the MAC: not a real signature
+            await send(message)
+
+        return watch
+
+    async def _refuse(
+        self, reason: Refusal, method: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        log.warning("inngest.request_refused", reason=reason.value, method=method)
+        response = JSONResponse({"message": "Unauthorized"}, status_code=401)
+        await response(scope, receive, send)
