@@ -47,5 +47,12 @@ typecheck: install ## mypy --strict
 
 check: lint typecheck test ## everything CI cares about
 
+bench: install ## benchmarks -> bench/results/ (QUICK=1: small N, a few minutes)
+	$(BIN)/python -m bench $(if $(QUICK),--quick)
+
+container-test: install ## build the Dockerfile with podman and smoke-test the image
+	$(BIN)/python scripts/check_compose.py
+	./scripts/container_test.sh
+
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
