@@ -7,19 +7,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.outbox import OutboxEvent, OutboxStatus
+from app.db.repositories.dialect_insert import insert_for
 
 
 async def add_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows; a row whose id exists already is skipped (same event)."""
     if not rows:
         return
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(OutboxEvent).values(list(rows)).on_conflict_do_nothing()
+    stmt = insert_for(session, OutboxEvent).values(list(rows)).on_conflict_do_nothing()
     await session.execute(stmt)
 
 
