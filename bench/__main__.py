@@ -112,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"] = {
         "mode": mode,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python -m bench "
-        + shlex.join(sys.argv[1:] if argv is None else argv),
+        "command": " ".join(
+            ["python -m bench", shlex.join(sys.argv[1:] if argv is None else argv)]
+        ).strip(),
         "seconds": time.perf_counter() - started,
         "machine": report.machine(),
         "backends": backends,

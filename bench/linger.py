@@ -3,7 +3,7 @@ little after the commit (instead of at once) take the relay's work off the
 publish path? `python -m bench.linger [ms]` runs the healthy publish case with
 the default app, the app with the relay's wake-up delayed by `ms` (20 by
 default; a bench-only patch, see `bench.apps._linger`), and the baseline, and
-writes bench/results/linger.json.
+writes bench/results/linger-<ms>ms.json.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     }
     cfg = PublishConfig(requests=400, repeats=5, rate=40.0)
     results = [run_case(b, "healthy", cfg, variants) for b in backends]
-    out = ROOT / "bench" / "results" / "linger.json"
+    out = ROOT / "bench" / "results" / f"linger-{linger_ms}ms.json"
     out.write_text(json.dumps(jsonable(results), indent=1, sort_keys=True) + "\n")
     for r in results:
         cells = [

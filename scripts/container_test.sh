@@ -97,7 +97,8 @@ log "migrations (one-shot, as in production)"
   -v "$VOLUME:/app/data" "$IMAGE" alembic upgrade head
 
 log "start"
-# No systemd here: the HEALTHCHECK is run by hand below, not on a timer.
+# No systemd here: the HEALTHCHECK is run by hand below, not on a timer (podman
+# 4.3 still logs two harmless "unable to get systemd connection" lines).
 "${PODMAN[@]}" run -d --health-interval=disable --name "$NAME" --network host "${ENV[@]}" \
   -v "$VOLUME:/app/data" "$IMAGE" >/dev/null
 for _ in $(seq 1 60); do
