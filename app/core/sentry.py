@@ -44,10 +44,6 @@ SENSITIVE_KEYS = [
 OWN_CONTEXTS = frozenset({"inngest", "relay", "dead_letter"})
 
 
-def mask_event_key(text: str) -> str:
-    return EVENT_KEY_PATH.sub("/e/[redacted]", text)
-
-
 def _before_breadcrumb(crumb: dict[str, Any], hint: Hint) -> dict[str, Any] | None:
     data = crumb.get("data")
     if isinstance(data, dict):

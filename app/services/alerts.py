@@ -13,7 +13,7 @@ from app.core.security import Principal
 from app.db.models.alert import Alert, AlertKind
 from app.db.repositories import alert as alert_repo
 from app.db.repositories import member as member_repo
-from app.services import training_log
+from app.services import clock, training_log
 from app.services.errors import AlertNotFoundError
 
 COACHES = ("coach",)
@@ -36,7 +36,7 @@ async def notify_staff(
     if not recipients:
         recipients = await member_repo.list_staff_ids(session, alert.gym_id, OWNERS)
     kind = notification_kind(alert)
-    now = training_log.now()
+    now = clock.now()
     rows = [
         {"recipient_id": r, "kind": kind, "alert_id": alert.id, "created_at": now}
         for r in recipients
@@ -67,7 +67,7 @@ async def record_threshold_alert(
             "level": level,
             "reasons": [{"code": rule, "level": level, "text": text}],
             "alert_on": day,
-            "created_at": training_log.now(),
+            "created_at": clock.now(),
         },
     )
     return alert.id
@@ -77,7 +77,7 @@ async def resolve_churn_alerts(session: AsyncSession, member_id: uuid.UUID) -> i
     """A visit resolves the member's unresolved churn alerts."""
     await training_log.require_member(session, member_id)
     return await alert_repo.resolve_unresolved(
-        session, member_id, AlertKind.CHURN_RISK.value, training_log.now()
+        session, member_id, AlertKind.CHURN_RISK.value, clock.now()
     )
 
 
@@ -98,8 +98,6 @@ async def acknowledge_alert(
 ) -> Alert:
     """Open → acknowledged by the caller; repeating it changes nothing."""
     alert = await get_gym_alert(session, principal, alert_id)
-    await alert_repo.acknowledge(
-        session, alert.id, principal.user_id, training_log.now()
-    )
+    await alert_repo.acknowledge(session, alert.id, principal.user_id, clock.now())
     await session.refresh(alert)
     return alert

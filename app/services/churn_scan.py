@@ -24,7 +24,7 @@ from app.db.repositories import check_in as check_in_repo
 from app.db.repositories import member as member_repo
 from app.domain import churn
 from app.jobs.events.alerts import ChurnRiskDetected, ChurnScanRequested
-from app.services import training_log
+from app.services import clock, training_log
 
 if TYPE_CHECKING:
     from app.jobs.dispatch import Dispatcher
@@ -111,7 +111,7 @@ def _alert_values(
             for p in risk.drivers
         ],
         "alert_on": day,
-        "created_at": training_log.now(),
+        "created_at": clock.now(),
     }
 
 

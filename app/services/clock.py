@@ -13,3 +13,8 @@ def now() -> dt.datetime:
 
 def utc_today() -> dt.date:
     return now().date()
+
+
+async def utc_today_iso() -> str:
+    """Today's UTC date as text: the body of a worker's memoised date step."""
+    return utc_today().isoformat()

@@ -22,7 +22,7 @@ from app.db.repositories import workout as workout_repo
 from app.domain import load_alerts, load_history
 from app.domain.load_alerts import AlertLevel, LoadAlert
 from app.jobs.events.alerts import InjuryRiskDetected
-from app.services import training_log
+from app.services import clock, training_log
 from app.services.errors import SourceNotFoundError
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ async def _store(
         "level": alert.level.value,
         "reasons": reasons,
         "alert_on": day,
-        "created_at": training_log.now(),
+        "created_at": clock.now(),
     }
     stored, created = await alert_repo.add_alert(session, values)
     if created:

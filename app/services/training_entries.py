@@ -19,7 +19,7 @@ from app.db.models.workout import Workout, WorkoutSet
 from app.db.repositories import benchmark as benchmark_repo
 from app.db.repositories import check_in as check_in_repo
 from app.db.repositories import workout as workout_repo
-from app.services import training_log
+from app.services import clock
 from app.services.errors import InvalidRequestError
 
 MAX_FUTURE = dt.timedelta(days=1)
@@ -47,7 +47,7 @@ class WorkoutEntry:
 
 
 def _check_time(at: dt.datetime) -> None:
-    if at > training_log.now() + MAX_FUTURE:
+    if at > clock.now() + MAX_FUTURE:
         raise InvalidRequestError("performed_at_in_future")
 
 

@@ -7,7 +7,6 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.base import utcnow
 from app.db.models.gym import Member
 from app.db.models.workout import Workout, WorkoutSet
 from app.db.repositories import benchmark as benchmark_repo
@@ -27,10 +26,6 @@ async def require_member(session: AsyncSession, member_id: uuid.UUID) -> Member:
     if member is None:
         raise MemberNotFoundError()
     return member
-
-
-def now() -> dt.datetime:
-    return utcnow()
 
 
 def start_of_day(day: dt.date) -> dt.datetime:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import inngest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs.events.alerts import (
@@ -15,12 +14,13 @@ from app.jobs.events.alerts import (
     ThresholdCrossed,
 )
 from app.jobs.events.scoring import ScoreCalculationRequested
+from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
 from app.jobs.unit_of_work import in_transaction
-from app.services import alerts, injury_risk
+from app.services import alerts, clock, injury_risk
 
-ONE_PER_MEMBER = [inngest.Concurrency(limit=1, key="event.data.member_id")]
+ONE_PER_MEMBER = one_at_a_time_per("member_id")
 NOTIFY_RETRIES = 5  # cheap and idempotent: worth more attempts than the default
 
 
@@ -75,10 +75,6 @@ async def notify_owners_of_churn_risk(
     return {"notified": await _notify(job, event.alert_id, alerts.OWNERS)}
 
 
-async def _utc_today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
-
-
 @REGISTRY.worker(
     fn_id="alerts-record-threshold",
     event=ThresholdCrossed,
@@ -88,7 +84,7 @@ async def record_threshold_alert(
     event: ThresholdCrossed, job: JobContext
 ) -> dict[str, Any]:
     day = event.observed_on or dt.date.fromisoformat(
-        await job.step("alert-day", _utc_today)
+        await job.step("alert-day", clock.utc_today_iso)
     )
 
     async def record(session: AsyncSession) -> str:

@@ -17,22 +17,18 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import inngest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs.events.alerts import ChurnScanRequested
+from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
 from app.jobs.unit_of_work import in_transaction
-from app.services import churn_scan
+from app.services import churn_scan, clock
 
 GYM_PAGE_SIZE = 500
 BATCH_SIZE = 500
 MAX_BATCHES_PER_RUN = 100
-
-
-async def _utc_today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _gym_page(job: JobContext, scan_on: dt.date, after: uuid.UUID | None) -> Any:
@@ -49,7 +45,7 @@ def _gym_page(job: JobContext, scan_on: dt.date, after: uuid.UUID | None) -> Any
 @REGISTRY.worker(fn_id="alerts-churn-scan-daily", cron="0 3 * * *", retries=1)
 async def request_churn_scans(_: None, job: JobContext) -> dict[str, int]:
     """One `churn-scan-requested` event per gym, pages of 500 gyms per step."""
-    scan_on = dt.date.fromisoformat(await job.step("scan-date", _utc_today))
+    scan_on = dt.date.fromisoformat(await job.step("scan-date", clock.utc_today_iso))
     after: uuid.UUID | None = None
     gyms = pages = 0
     while True:
@@ -86,7 +82,7 @@ def _batch(job: JobContext, event: ChurnScanRequested, after: uuid.UUID | None) 
 @REGISTRY.worker(
     fn_id="alerts-churn-scan-gym",
     event=ChurnScanRequested,
-    concurrency=[inngest.Concurrency(limit=1, key="event.data.gym_id")],
+    concurrency=one_at_a_time_per("gym_id"),
 )
 async def scan_gym(event: ChurnScanRequested, job: JobContext) -> dict[str, Any]:
     after = event.after_member_id

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import inngest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs.events.scoring import ScoreCalculationRequested
+from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
 from app.jobs.unit_of_work import in_transaction
 from app.services import scoring
 
-ONE_PER_MEMBER = [inngest.Concurrency(limit=1, key="event.data.member_id")]
+ONE_PER_MEMBER = one_at_a_time_per("member_id")
 
 
 @REGISTRY.worker(

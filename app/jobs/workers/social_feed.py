@@ -12,10 +12,10 @@ import functools
 import uuid
 from typing import Any
 
-import inngest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs.events.social import INTERACTION_EVENTS, InteractionEvent, PostCreated
+from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
 from app.jobs.unit_of_work import in_transaction
@@ -23,7 +23,7 @@ from app.services import social_feed, social_notifications
 
 MAX_CHUNKS = 100  # push mode stops at the pull threshold, far below this
 NOTIFY_RETRIES = 5
-ONE_PER_RECIPIENT = [inngest.Concurrency(limit=1, key="event.data.recipient_id")]
+ONE_PER_RECIPIENT = one_at_a_time_per("recipient_id")
 
 
 @REGISTRY.worker(fn_id="social-fan-out-post", event=PostCreated, retries=4)

@@ -25,13 +25,14 @@ from app.integrations.wearables.base import (
 )
 from app.integrations.wearables.http import ProviderHttp, build_http_client
 from app.jobs.events.sync import ReadingsSynced, WearableDataReceived
+from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
 from app.jobs.unit_of_work import in_transaction
 from app.services import readiness, wearable_sync
 from app.services.wearable_store import StoreOutcome
 
-ONE_PER_MEMBER = [inngest.Concurrency(limit=1, key="event.data.member_id")]
+ONE_PER_MEMBER = one_at_a_time_per("member_id")
 # Provider-wide request budget (per provider, across members); tune per plan.
 PROVIDER_THROTTLE = inngest.Throttle(
     limit=10, period=dt.timedelta(seconds=1), key="event.data.provider"
