@@ -6,13 +6,11 @@ Counters come from the database and the fakes, never from the code under test.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import socket
 import statistics
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import httpx
@@ -30,18 +28,6 @@ from tests.support.api_world import World, build_world
 
 EVENT_KEY = "test-event-key"
 SIGNING_KEY = "signkey-test-" + "cd" * 32
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], what: str, timeout: float = 20.0
-) -> float:
-    """Wait until `check()` holds; return how long it took."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if await check():
-            return time.monotonic() - started
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 async def table_counts(engine: AsyncEngine) -> dict[str, int]:

@@ -23,9 +23,10 @@ from app.core.config import Settings
 from app.db.models import CheckIn, OutboxEvent, OutboxStatus
 from app.main import create_app
 from tests.fakes.event_api import FakeEventApi, Mode
-from tests.faults.harness import EVENT_KEY, SIGNING_KEY, eventually, summary_ms
+from tests.faults.harness import EVENT_KEY, SIGNING_KEY, summary_ms
 from tests.support.api_world import World, build_world
 from tests.support.serving import LoopbackServer, serve
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.db
 

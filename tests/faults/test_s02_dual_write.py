@@ -32,11 +32,11 @@ from tests.faults.harness import (
     EVENT_KEY,
     SIGNING_KEY,
     InngestStack,
-    eventually,
     inngest_stack,
 )
 from tests.inngest_server import RunStatus
 from tests.support.serving import LoopbackServer, serve, serve_asgi
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.db
 SCORING = "scoring-calculate"

@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.db.base import utcnow
 from app.db.models import OutboxEvent
 from tests.fakes.event_api import FakeEventApi, Mode
-from tests.faults.harness import EVENT_KEY, SIGNING_KEY, eventually, free_port
+from tests.faults.harness import EVENT_KEY, SIGNING_KEY, free_port
 from tests.faults.processes import ROOT, app_env, uvicorn_command
 from tests.support.serving import LoopbackServer
 from tests.support.settings import TEST_AUTH_SECRET
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.db
 DRAIN_S = 1.0

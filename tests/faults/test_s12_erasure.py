@@ -26,11 +26,12 @@ from app.jobs.job_context import JobContext
 from app.jobs.registry import WorkerRegistry
 from app.main import create_app
 from tests.e2e import scenarios
-from tests.faults.harness import clone_registry, eventually
+from tests.faults.harness import clone_registry
 from tests.inngest_server import InngestServer, RunStatus
 from tests.support.api_world import World, build_world
 from tests.support.sentry_capture import CapturingTransport
 from tests.support.serving import serve
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.db
 WAIT_S = 30.0

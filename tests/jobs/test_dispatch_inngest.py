@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,6 +16,7 @@ from app.core.config import Settings
 from app.db.models import Gym, OutboxEvent, OutboxStatus
 from tests.fakes.event_api import FakeEventApi, Mode
 from tests.fakes.probe import ProbeWorker, build_probe_app
+from tests.support import waiting
 from tests.support.sentry_capture import CapturingTransport
 from tests.support.serving import LoopbackServer, serve
 
@@ -28,12 +28,7 @@ WAIT_S = 15.0
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    await waiting.eventually(check, what, timeout=WAIT_S)
 
 
 @pytest.fixture
