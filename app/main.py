@@ -2,6 +2,10 @@
 
 Run with `uvicorn app.main:create_app --factory`. In production an unsafe
 configuration is refused before anything is built (app/core/startup_guards.py).
+
+`/api/inngest` is its own small app (app/jobs/serve_app.py), handed its
+requests before the API's middleware and Sentry's request instrumentation:
+Inngest calls it once per step, so it carries only what a call needs.
 """
 
 from __future__ import annotations
@@ -9,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from typing import cast
 
-import inngest.fast_api
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
+from sentry_sdk.integrations.asgi import SentryAsgiMiddleware
 from sentry_sdk.transport import Transport
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.router import api_router
 from app.core.config import Settings
@@ -25,11 +29,30 @@ from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
 from app.core.startup_guards import enforce_startup_guards, load_settings
 from app.jobs.registry import WorkerRegistry, load_workers
-from app.jobs.serve_guard import InngestServeGuard
+from app.jobs.serve_app import ServeEdge, build_serve_app, serves
 from app.runtime import Runtime, build_runtime
 
 log = get_logger("app")
 RELAY_STOP_TIMEOUT_S = 10.0
+
+
+class ServiceApp(FastAPI):
+    """The API app; requests for `/api/inngest` go to the serve app instead."""
+
+    serve_path = ""
+    serve_app: ServeEdge | None = None
+    api_entry: ASGIApp | None = None  # this app behind Sentry's ASGI middleware
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.serve_app is not None and serves(scope, self.serve_path):
+            await self.serve_app(scope, receive, send)
+        elif self.api_entry is not None:
+            await self.api_entry(scope, receive, send)
+        else:
+            await self._api(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -47,7 +70,7 @@ def create_app(
     configure_sentry(settings, transport=sentry_transport)
     runtime = build_runtime(settings, registry)
 
-    app = FastAPI(
+    app = ServiceApp(
         title="Gym platform background jobs",
         version=settings.APP_VERSION or "dev",
         lifespan=_lifespan(runtime),
@@ -58,40 +81,18 @@ def create_app(
     _add_middleware(app, settings)
     register_error_handlers(app)
     app.include_router(api_router)
-    app.include_router(_inngest_router(runtime))
+    app.serve_path = settings.INNGEST_SERVE_PATH.rstrip("/") or "/"
+    app.serve_app = build_serve_app(runtime)
+    # Sentry's Starlette/FastAPI integrations are off (they would wrap
+    # /api/inngest too, at a cost on every step); the API gets the ASGI one.
+    app.api_entry = SentryAsgiMiddleware(
+        app._api, transaction_style="endpoint", asgi_version=3
+    )
     return app
 
 
-def _inngest_router(runtime: Runtime) -> APIRouter:
-    """/api/inngest on its own router: its body cap replaces the app-wide one.
-
-    `serve()` only registers GET/POST/PUT handlers on what it is given, so an
-    `APIRouter` works in place of the app.
-    """
-    settings = runtime.settings
-    router = APIRouter(max_body_size=settings.INNGEST_MAX_BODY_BYTES)
-    inngest.fast_api.serve(
-        cast(FastAPI, router),
-        runtime.inngest_client,
-        runtime.functions,
-        serve_origin=settings.INNGEST_SERVE_ORIGIN,
-        serve_path=settings.INNGEST_SERVE_PATH,
-        # Production: an unsigned sync PUT is refused (the SDK allows it by default).
-        enable_unauthed_sync=False if settings.is_production else None,
-    )
-    return router
-
-
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    """Outermost last: request context → trusted hosts → /api/inngest guard."""
-    app.add_middleware(
-        InngestServeGuard,
-        serve_path=settings.INNGEST_SERVE_PATH,
-        verify_signatures=not settings.inngest_dev_mode,
-        require_signed_sync=settings.is_production,
-        tolerance_s=settings.INNGEST_SIGNATURE_TOLERANCE_S,
-        replay_cache=settings.INNGEST_REPLAY_CACHE,
-    )
+    """Outermost last: request context → trusted hosts."""
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestContextMiddleware)
 

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     OUTBOX_BACKOFF_MAX_S: float = Field(default=60.0, gt=0, le=3600)
     OUTBOX_MAX_REJECTIONS: int = Field(default=5, ge=1, le=100)
     OUTBOX_LEASE_S: float = Field(default=30.0, gt=0, le=3600)
+    # After a commit wakes the relay, wait this long before the cycle, so
+    # commits close together share one claim + send (off the request path).
+    OUTBOX_RELAY_WAKE_DELAY_MS: int = Field(default=100, ge=0, le=5000)
     OUTBOX_RELAY_IN_PROCESS: bool = True
 
     DATABASE_URL: str = "sqlite+aiosqlite:///./gym_jobs.db"
@@ -84,6 +87,9 @@ class Settings(BaseSettings):
 
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     LOG_FORMAT: Literal["console", "json"] | None = None
+    # uvicorn's access line for successful calls to the serve path (one per
+    # step); the job.* lines already say what ran. Failed calls always log.
+    LOG_INNGEST_ACCESS: bool = False
 
     AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)
     AUTH_ISSUER: str = "gym-platform"

@@ -80,6 +80,8 @@ def make_middleware(
             if error is None:
                 if result.step is None:
                     log.info("job.completed")
+                else:
+                    log.debug("job.step_completed", step=result.step.id)
                 return
             if result.step is not None:
                 log.warning(
@@ -131,8 +133,8 @@ def make_middleware(
                     },
                 ),
             )
-
-        async def before_response(self) -> None:
+            # Out before the executor gets its answer (and may stop this
+            # process); nothing else on this path waits on Sentry.
             sentry_sdk.flush(timeout=2.0)
 
     return JobObservabilityMiddleware

@@ -1,7 +1,8 @@
 """The relay: sends due outbox rows to Inngest, with backoff and an attempt cap.
 
-Runs as a task started by the app's lifespan (woken right after each commit
-that dispatched) or as its own process (`python -m app.jobs.relay`). Rows are
+Runs as a task started by the app's lifespan (woken after each commit that
+dispatched, then waiting `OUTBOX_RELAY_WAKE_DELAY_MS` so close commits share a
+cycle) or as its own process (`python -m app.jobs.relay`). Rows are
 leased, so several relays can share one PostgreSQL outbox.
 
 - An outage (no response, timeout, 5xx without a body) never kills a row: it
@@ -89,7 +90,12 @@ class OutboxRelay:
             # An outage: do not let every new commit hammer the API.
             await _wait(self._stopping, delay)
             return
-        await _wait(self._wake, self._settings.OUTBOX_POLL_INTERVAL_S)
+        woken = await _wait(self._wake, self._settings.OUTBOX_POLL_INTERVAL_S)
+        delay_ms = self._settings.OUTBOX_RELAY_WAKE_DELAY_MS
+        if woken and delay_ms:
+            # Let close commits gather: one cycle for all of them, run after
+            # the responses that woke us have gone out.
+            await _wait(self._stopping, delay_ms / 1000)
         self._wake.clear()
 
     async def _safe_cycle(self) -> CycleResult:
@@ -200,9 +206,11 @@ class OutboxRelay:
         return capped * random.uniform(0.8, 1.0)  # noqa: S311 - jitter only
 
 
-async def _wait(event: asyncio.Event, seconds: float) -> None:
+async def _wait(event: asyncio.Event, seconds: float) -> bool:
+    """Wait for `event` at most `seconds`; True if it was set."""
     try:
         async with asyncio.timeout(seconds):
             await event.wait()
     except TimeoutError:
-        return
+        return False
+    return True

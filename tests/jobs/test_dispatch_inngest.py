@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -214,3 +215,26 @@ async def test_poison_event_goes_dead_without_blocking_others(
     await eventually(delivered, "the good event")
     assert bad_id not in fake.event_ids
     assert uuid.UUID(good_id).version == 4
+
+
+async def test_commits_during_the_wake_delay_share_one_send(
+    enabled_settings: Settings,
+    event_api: tuple[FakeEventApi, LoopbackServer],
+    engine: AsyncEngine,
+) -> None:
+    """`OUTBOX_RELAY_WAKE_DELAY_MS`: the first commit wakes the relay, which
+    waits before claiming, so commits inside that window go out in one send."""
+    fake, _ = event_api
+    settings = enabled_settings.model_copy(update={"OUTBOX_RELAY_WAKE_DELAY_MS": 2000})
+    app = build_probe_app(settings, ProbeWorker())
+    async with serve(app) as server:
+        responses = await asyncio.gather(*(post_probe(server.url) for _ in range(3)))
+        assert fake.requests == 0, "the relay sent before its wake delay ended"
+        ids = {response.json()["event_id"] for response, _ in responses}
+
+        async def delivered() -> bool:
+            return ids <= set(fake.event_ids)
+
+        await eventually(delivered, "the three events")
+    assert fake.requests == 1
+    assert sorted(fake.event_ids) == sorted(ids)

@@ -1,0 +1,92 @@
+"""`/api/inngest` as its own small ASGI app, reached before the API's middleware.
+
+Inngest calls this endpoint once per step of every run, so each call carries
+only what it needs:
+
+    ServeEdge → TrustedHostMiddleware → InngestServeGuard → serve app
+
+- `ServeEdge`: a fresh Sentry scope and log context per call (the run's ids are
+  bound into both by the Inngest middleware, app/jobs/middleware.py), and a
+  Sentry report of any exception that escapes below it.
+- the trusted-host check of the API (`ALLOWED_HOSTS`);
+- `InngestServeGuard`: signature freshness and replays (app/jobs/serve_guard.py);
+- a FastAPI app holding only the SDK's routes (`inngest.fast_api.serve`) with
+  the endpoint's own body cap (`INNGEST_MAX_BODY_BYTES`).
+
+Left out on purpose: request ids, the API's routes and Sentry's per-request
+instrumentation. A function's failure never reaches that instrumentation
+anyway (the SDK turns it into a 500 response); the Inngest middleware reports
+it, once, on the final attempt.
+"""
+
+from __future__ import annotations
+
+import inngest.fast_api
+import sentry_sdk
+import structlog
+from fastapi import FastAPI
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core.errors import register_error_handlers
+from app.jobs.serve_guard import InngestServeGuard
+from app.runtime import Runtime
+
+
+class ServeEdge:
+    """Outermost layer of `/api/inngest`: per-call Sentry scope and log context."""
+
+    def __init__(self, app: ASGIApp, guard: InngestServeGuard) -> None:
+        self.app = app
+        self.guard = guard  # kept for inspection (its replay cache)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # uvicorn runs each request in a task of its own, so what a call binds
+        # cannot reach the next one; cleared after it for in-process callers.
+        try:
+            with sentry_sdk.isolation_scope():
+                try:
+                    await self.app(scope, receive, send)
+                except Exception as exc:
+                    sentry_sdk.capture_exception(exc)
+                    raise
+        finally:
+            structlog.contextvars.clear_contextvars()
+
+
+def serves(scope: Scope, serve_path: str) -> bool:
+    """Is this request for the serve endpoint (trailing slash ignored)?"""
+    if scope["type"] != "http":
+        return False
+    path = str(scope.get("path", ""))
+    return path == serve_path or path.rstrip("/") == serve_path
+
+
+def build_serve_app(runtime: Runtime) -> ServeEdge:
+    settings = runtime.settings
+    endpoint = FastAPI(
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        max_body_size=settings.INNGEST_MAX_BODY_BYTES,
+    )
+    register_error_handlers(endpoint)
+    inngest.fast_api.serve(
+        endpoint,
+        runtime.inngest_client,
+        runtime.functions,
+        serve_origin=settings.INNGEST_SERVE_ORIGIN,
+        serve_path=settings.INNGEST_SERVE_PATH,
+        # Production: an unsigned sync PUT is refused (the SDK allows it by default).
+        enable_unauthed_sync=False if settings.is_production else None,
+    )
+    guard = InngestServeGuard(
+        endpoint,
+        serve_path=settings.INNGEST_SERVE_PATH,
+        verify_signatures=not settings.inngest_dev_mode,
+        require_signed_sync=settings.is_production,
+        tolerance_s=settings.INNGEST_SIGNATURE_TOLERANCE_S,
+        replay_cache=settings.INNGEST_REPLAY_CACHE,
+    )
+    hosts = TrustedHostMiddleware(guard, allowed_hosts=settings.allowed_hosts)
+    return ServeEdge(hosts, guard)

@@ -1,0 +1,109 @@
+"""/api/inngest as its own small app: routing, Sentry scope, log context."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+import sentry_sdk
+import structlog
+from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
+
+from app.core.config import Settings
+from app.jobs.serve_app import ServeEdge, serves
+from app.jobs.serve_guard import InngestServeGuard
+from app.main import create_app
+from tests.support.sentry_capture import CapturingTransport
+from tests.support.serving import serve
+
+
+def http_scope(path: str) -> Scope:
+    return {"type": "http", "method": "GET", "path": path, "headers": []}
+
+
+def test_serves_only_http_requests_for_the_serve_path() -> None:
+    assert serves(http_scope("/api/inngest"), "/api/inngest")
+    assert serves(http_scope("/api/inngest/"), "/api/inngest")
+    assert not serves(http_scope("/api/inngestx"), "/api/inngest")
+    assert not serves(http_scope("/api/v1/me"), "/api/inngest")
+    assert not serves({"type": "lifespan"}, "/api/inngest")
+
+
+async def _receive() -> dict[str, object]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _send(message: object) -> None:
+    return None
+
+
+def _edge(inner: Callable[[Scope, Receive, Send], object]) -> ServeEdge:
+    guard = InngestServeGuard(
+        inner,  # type: ignore[arg-type]
+        serve_path="/api/inngest",
+        verify_signatures=False,
+        require_signed_sync=False,
+        tolerance_s=300,
+        replay_cache=False,
+    )
+    return ServeEdge(guard, guard)
+
+
+async def test_an_escaping_exception_is_reported_once_and_raised(
+    sentry_capture: CapturingTransport,
+) -> None:
+    async def crashing(scope: Scope, receive: Receive, send: Send) -> None:
+        sentry_sdk.get_isolation_scope().set_tag("inngest.function_id", "probe")
+        raise RuntimeError("endpoint_crashed")
+
+    with pytest.raises(RuntimeError, match="endpoint_crashed"):
+        await _edge(crashing)(http_scope("/api/inngest"), _receive, _send)
+    [event] = sentry_capture.events
+    assert event["exception"]["values"][0]["type"] == "RuntimeError"
+    assert event["tags"]["inngest.function_id"] == "probe"
+
+
+async def test_each_call_has_its_own_sentry_scope_and_log_context(
+    sentry_capture: CapturingTransport,
+) -> None:
+    seen: list[dict[str, object]] = []
+
+    async def tagging(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(dict(structlog.contextvars.get_contextvars()))
+        structlog.contextvars.bind_contextvars(run_id="run-1")
+        sentry_sdk.get_isolation_scope().set_tag("inngest.run_id", "run-1")
+
+    edge = _edge(tagging)
+    await edge(http_scope("/api/inngest"), _receive, _send)
+    await edge(http_scope("/api/inngest"), _receive, _send)
+    assert seen == [{}, {}]  # nothing of the first call in the second
+    assert structlog.contextvars.get_contextvars() == {}
+    sentry_sdk.capture_message("outside any call")
+    [event] = sentry_capture.events
+    assert "inngest.run_id" not in event.get("tags", {})
+
+
+@pytest.fixture
+async def client(
+    settings_factory: Callable[..., Settings],
+) -> AsyncIterator[httpx.AsyncClient]:
+    app: FastAPI = create_app(settings_factory())
+    async with serve(app) as server, httpx.AsyncClient(base_url=server.url) as c:
+        yield c
+
+
+@pytest.mark.db
+async def test_the_serve_path_skips_the_api_middleware(
+    client: httpx.AsyncClient,
+) -> None:
+    api = await client.get("/healthz", headers={"x-request-id": "req-1"})
+    assert api.headers["x-request-id"] == "req-1"  # the API's request context
+    inngest = await client.get("/api/inngest", headers={"x-request-id": "req-1"})
+    assert inngest.status_code == 200
+    assert inngest.json()["mode"] == "dev"
+    assert "x-request-id" not in inngest.headers
+    # The API's OpenAPI schema no longer lists the SDK's routes.
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    assert "/api/inngest" not in paths
