@@ -114,29 +114,7 @@ def full_app() -> Any:
     )
     if os.environ.get("BENCH_DISPATCH", "on") == "off":
         app.dependency_overrides[get_dispatch] = no_dispatch
-    linger_ms = float(os.environ.get("BENCH_RELAY_LINGER_MS", "0"))
-    if linger_ms > 0:  # experiment: the relay wakes a little after the commit
-        _linger(app, linger_ms / 1000)
     return _maybe_profiled(app)
-
-
-def _linger(app: FastAPI, delay_s: float) -> None:
-    """Delay the relay's wake-up after a commit by `delay_s` (an experiment for
-    `python -m bench.linger`, not app behaviour): the response goes out first
-    and commits close together share one relay cycle."""
-    relay = app.state.runtime.relay
-    wake_now = relay.wake
-    pending: list[asyncio.TimerHandle] = []
-
-    def wake_later() -> None:
-        if not pending:  # else a wake-up is already scheduled
-            pending.append(asyncio.get_running_loop().call_later(delay_s, _fire))
-
-    def _fire() -> None:
-        pending.clear()
-        wake_now()
-
-    relay.wake = wake_later
 
 
 def bare_app() -> Any:

@@ -1,9 +1,8 @@
-"""An experiment, not part of `make bench`: would waking the outbox relay a
-little after the commit (instead of at once) take the relay's work off the
-publish path? `python -m bench.linger [ms]` runs the healthy publish case with
-the default app, the app with the relay's wake-up delayed by `ms` (20 by
-default; a bench-only patch, see `bench.apps._linger`), and the baseline, and
-writes bench/results/linger-<ms>ms.json.
+"""Not part of `make bench`: how `OUTBOX_RELAY_WAKE_DELAY_MS` changes the
+publish path. `python -m bench.linger [ms]` runs the healthy publish case with
+the relay woken at once (delay 0), after `ms` (100 by default, the setting's
+default), and the baseline without dispatch, and writes
+bench/results/linger-<ms>ms.json.
 """
 
 from __future__ import annotations
@@ -18,12 +17,12 @@ from bench.publish import PublishConfig, run_case
 
 
 def main(argv: list[str]) -> int:
-    linger_ms = argv[1] if len(argv) > 1 else "20"
+    linger_ms = argv[1] if len(argv) > 1 else "100"
     pin_client()
     backends = [b for b in BACKENDS if b == "sqlite" or postgres_reachable() is None]
     variants = {
-        "dispatch": {},
-        f"dispatch-linger-{linger_ms}ms": {"BENCH_RELAY_LINGER_MS": linger_ms},
+        "dispatch-no-delay": {"OUTBOX_RELAY_WAKE_DELAY_MS": "0"},
+        f"dispatch-delay-{linger_ms}ms": {"OUTBOX_RELAY_WAKE_DELAY_MS": linger_ms},
     }
     cfg = PublishConfig(requests=400, repeats=5, rate=40.0)
     results = [run_case(b, "healthy", cfg, variants) for b in backends]

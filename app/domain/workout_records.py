@@ -4,9 +4,12 @@ Per exercise of the workout: an e1RM PR for its best working set, a rep PR for
 the heaviest working set of each rep count, and a volume PR for the session's
 tonnage. Each is judged against history dated strictly before the workout, so
 first-ever entries come back as stored, un-notified baselines.
+
+History comes reduced to an ``ExerciseHistory`` (a few rows per exercise, which
+SQL can aggregate), so judging a workout does not grow with the member's log.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,13 +49,43 @@ def to_lift_entry(performed_at: datetime, logged: LoggedSet) -> LiftEntry:
     return LiftEntry(performed_at, logged.load_kg, logged.reps, rir)
 
 
-def _session_tonnage(history: Sequence[LiftEntry]) -> list[DatedResult]:
+@dataclass(frozen=True, slots=True)
+class ExerciseHistory:
+    """An exercise's working sets before a workout, reduced to what PRs read.
+
+    ``top_sets`` holds the heaviest set of each (reps, RIR) pair: the best load
+    for at least r reps is a maximum over them, and so is the best e1RM (it
+    grows with the load at fixed reps and RIR). ``best_session`` is the highest
+    session tonnage. Both are empty only for an exercise never done before.
+    A value may be dated by another (still earlier) session than the one that
+    set it: the checks only read that it is dated before the workout.
+    """
+
+    top_sets: tuple[LiftEntry, ...] = ()
+    best_session: DatedResult | None = None
+
+
+NO_HISTORY = ExerciseHistory()
+
+
+def summarize_history(
+    entries: Iterable[LiftEntry], before: datetime
+) -> ExerciseHistory:
+    """The ``ExerciseHistory`` of one exercise's sets dated before ``before``."""
+    top: dict[tuple[int, float | None], LiftEntry] = {}
     by_time: dict[datetime, float] = {}
-    for entry in history:
+    for entry in entries:
+        if entry.performed_at >= before:
+            continue
+        key = (entry.reps, entry.rir)
+        if key not in top or entry.load_kg > top[key].load_kg:
+            top[key] = entry
         by_time[entry.performed_at] = (
             by_time.get(entry.performed_at, 0.0) + entry.load_kg * entry.reps
         )
-    return [DatedResult(when, value) for when, value in by_time.items()]
+    sessions = [DatedResult(when, value) for when, value in by_time.items()]
+    best = max(sessions, key=lambda s: s.value, default=None)
+    return ExerciseHistory(tuple(top.values()), best)
 
 
 def _e1rm(entry: LiftEntry) -> float:
@@ -74,19 +107,21 @@ def _exercise_records(
     exercise: str,
     performed_at: datetime,
     sets: Sequence[tuple[str, LoggedSet]],
-    history: Sequence[LiftEntry],
+    history: ExerciseHistory,
     workout_id: str,
 ) -> list[RecordFound]:
     entries = [(set_id, to_lift_entry(performed_at, s)) for set_id, s in sets]
+    earlier = history.top_sets
     best_id, best = max(entries, key=lambda pair: _e1rm(pair[1]))
     found = [
-        RecordFound(exercise, PrKind.E1RM, 0, best_id, detect_e1rm_pr(best, history))
+        RecordFound(exercise, PrKind.E1RM, 0, best_id, detect_e1rm_pr(best, earlier))
     ]
     for set_id, top in _heaviest_per_reps(entries):
-        rep_pr = detect_rep_pr(top, history)
+        rep_pr = detect_rep_pr(top, earlier)
         found.append(RecordFound(exercise, PrKind.REP, top.reps, set_id, rep_pr))
     tonnage = DatedResult(performed_at, sum(e.load_kg * e.reps for _, e in entries))
-    volume = detect_volume_pr(tonnage, _session_tonnage(history))
+    sessions = () if history.best_session is None else (history.best_session,)
+    volume = detect_volume_pr(tonnage, sessions)
     found.append(RecordFound(exercise, PrKind.VOLUME, 0, workout_id, volume))
     return [r for r in found if r.result.is_pr]
 
@@ -95,9 +130,9 @@ def find_workout_records(
     workout_id: str,
     performed_at: datetime,
     sets: Sequence[tuple[str, LoggedSet]],
-    history: Mapping[str, Sequence[LiftEntry]],
+    history: Mapping[str, ExerciseHistory],
 ) -> list[RecordFound]:
-    """PRs of one workout; ``history`` maps exercise to earlier working sets."""
+    """PRs of one workout; ``history`` maps exercise to its earlier sets."""
     working = set(select_working_sets(s for _, s in sets))
     by_exercise: dict[str, list[tuple[str, LoggedSet]]] = {}
     for set_id, logged in sets:
@@ -106,7 +141,11 @@ def find_workout_records(
     found: list[RecordFound] = []
     for exercise, exercise_sets in sorted(by_exercise.items()):
         found += _exercise_records(
-            exercise, performed_at, exercise_sets, history.get(exercise, ()), workout_id
+            exercise,
+            performed_at,
+            exercise_sets,
+            history.get(exercise, NO_HISTORY),
+            workout_id,
         )
     return found
 

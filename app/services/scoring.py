@@ -66,18 +66,15 @@ async def _workout_records(
 ) -> list[workout_records.RecordFound]:
     workout = await workout_repo.get_workout(session, workout_id)
     assert workout is not None  # noqa: S101 - checked by _source_time
-    record = training_log.to_workout_record(
-        workout, await workout_repo.list_sets_for(session, workout_id)
+    sets = [
+        (row.id, training_log.to_logged_set(row))
+        for row in await workout_repo.list_sets_for(session, workout_id)
+    ]
+    history = await training_log.load_exercise_history(
+        session, member.id, {s.exercise for _, s in sets}, workout.performed_at
     )
-    exercises = {s.exercise for _, s in record.sets}
-    history: dict[str, list[Any]] = {}
-    for at, row in await workout_repo.list_sets_before(
-        session, member.id, exercises, workout.performed_at
-    ):
-        entry = workout_records.to_lift_entry(at, training_log.to_logged_set(row))
-        history.setdefault(row.exercise, []).append(entry)
     return workout_records.find_workout_records(
-        record.workout_id, record.performed_at, record.sets, history
+        str(workout.id), workout.performed_at, sets, history
     )
 
 

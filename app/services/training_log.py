@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.gym import Member
-from app.db.models.workout import Workout, WorkoutSet
 from app.db.repositories import benchmark as benchmark_repo
 from app.db.repositories import member as member_repo
 from app.db.repositories import workout as workout_repo
+from app.db.repositories.workout import SetRow, WorkoutRow
 from app.domain.adherence import SessionKind, local_date_of
+from app.domain.records import DatedResult, LiftEntry
 from app.domain.training_log import BenchmarkRecord, WorkoutRecord
 from app.domain.values import LoggedSet
+from app.domain.workout_records import ExerciseHistory, to_lift_entry
 from app.services.errors import MemberNotFoundError
 
 # Local dates can be a day off UTC either way: read a day more on each side.
@@ -36,7 +39,7 @@ def local_day(at: dt.datetime, tz: str) -> dt.date:
     return local_date_of(at, tz)
 
 
-def to_logged_set(row: WorkoutSet) -> LoggedSet:
+def to_logged_set(row: SetRow) -> LoggedSet:
     return LoggedSet(
         exercise=row.exercise,
         load_kg=row.load_kg,
@@ -46,16 +49,16 @@ def to_logged_set(row: WorkoutSet) -> LoggedSet:
     )
 
 
-def to_workout_record(workout: Workout, sets: list[WorkoutSet]) -> WorkoutRecord:
+def to_workout_record(workout: WorkoutRow, sets: list[SetRow]) -> WorkoutRecord:
     return WorkoutRecord(
-        workout_id=str(workout.id),
+        workout_id=workout.id,
         performed_at=workout.performed_at,
         tz=workout.tz,
         kind=SessionKind(workout.kind),
         minutes=workout.minutes,
         rpe=workout.rpe,
         distance_m=workout.distance_m,
-        sets=tuple((str(s.id), to_logged_set(s)) for s in sets),
+        sets=tuple((s.id, to_logged_set(s)) for s in sets),
     )
 
 
@@ -70,6 +73,27 @@ async def load_workouts(
         until=start_of_day(last) + 2 * TZ_MARGIN,
     )
     return [to_workout_record(w, sets) for w, sets in rows]
+
+
+async def load_exercise_history(
+    session: AsyncSession,
+    member_id: uuid.UUID,
+    exercises: Collection[str],
+    before: dt.datetime,
+) -> dict[str, ExerciseHistory]:
+    """PR history of these exercises before `before`, reduced in SQL."""
+    found = await workout_repo.list_pr_history(session, member_id, exercises, before)
+    tops: dict[str, list[LiftEntry]] = {}
+    for top in found.top_sets:
+        logged = LoggedSet(top.exercise, top.load_kg, top.reps, rpe=top.rpe)
+        tops.setdefault(top.exercise, []).append(to_lift_entry(top.latest_at, logged))
+    return {
+        best.exercise: ExerciseHistory(
+            tuple(tops.get(best.exercise, ())),
+            DatedResult(best.latest_at, best.tonnage_kg),
+        )
+        for best in found.best_sessions
+    }
 
 
 async def load_benchmarks(

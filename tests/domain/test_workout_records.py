@@ -1,15 +1,19 @@
 """PRs set by one workout or benchmark (workout_records, §1.5)."""
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.domain.records import LiftEntry, PrKind
+from app.domain import records
+from app.domain.records import DatedResult, LiftEntry, PrKind
 from app.domain.training_log import BenchmarkRecord
 from app.domain.values import LoggedSet
 from app.domain.workout_records import (
+    ExerciseHistory,
     find_benchmark_record,
     find_workout_records,
+    summarize_history,
     to_lift_entry,
 )
 
@@ -30,7 +34,7 @@ WORKOUT = [
 
 
 def test_e1rm_rep_and_volume_prs_against_earlier_history() -> None:
-    history = {SQUAT: [to_lift_entry(EARLIER, squat(100, 5))]}
+    history = {SQUAT: summarize_history([to_lift_entry(EARLIER, squat(100, 5))], NOW)}
     found = find_workout_records("w1", NOW, WORKOUT, history)
     summary = [
         (r.kind, r.rep_bucket, r.source_id, round(r.result.value or 0, 2), r.result.previous_best)
@@ -53,8 +57,84 @@ def test_first_ever_exercise_is_stored_as_silent_baselines() -> None:
 
 
 def test_equal_or_lower_sets_are_not_records() -> None:
-    history = {SQUAT: [to_lift_entry(EARLIER, s) for _, s in WORKOUT[1:]]}
+    earlier = [to_lift_entry(EARLIER, s) for _, s in WORKOUT[1:]]
+    history = {SQUAT: summarize_history(earlier, NOW)}
     assert find_workout_records("w2", NOW, WORKOUT, history) == []
+
+
+def test_history_keeps_the_heaviest_set_per_reps_and_rir_before_the_workout() -> None:
+    later = NOW + timedelta(days=1)
+    entries = [
+        LiftEntry(EARLIER, 100, 5, 2.0),
+        LiftEntry(EARLIER + timedelta(days=1), 102.5, 5, 2.0),  # 5 reps @ RIR 2
+        LiftEntry(EARLIER, 110, 5, 1.0),  # another RIR: its own row
+        LiftEntry(EARLIER, 90, 8, None),
+        LiftEntry(NOW, 200, 5, 2.0),  # same time as the workout: not earlier
+        LiftEntry(later, 300, 5, 2.0),  # a later workout: ignored
+    ]
+    history = summarize_history(entries, NOW)
+    assert sorted((e.reps, e.rir or 0, e.load_kg) for e in history.top_sets) == [
+        (5, 1.0, 110),
+        (5, 2.0, 102.5),
+        (8, 0, 90),
+    ]
+    # sessions: EARLIER 100x5 + 110x5 + 90x8 = 1770; a day later 512.5
+    assert history.best_session == DatedResult(EARLIER, 1770)
+
+
+def test_history_of_nothing_earlier_is_empty() -> None:
+    later = [LiftEntry(NOW, 100, 5), LiftEntry(NOW + timedelta(days=3), 100, 5)]
+    assert summarize_history(later, NOW) == ExerciseHistory()
+    found = find_workout_records("w1", NOW, WORKOUT, {SQUAT: ExerciseHistory()})
+    assert found
+    assert all(r.result.is_baseline for r in found)
+
+
+def random_history(rng: random.Random) -> list[LiftEntry]:
+    days = rng.sample(range(-40, 5), rng.randint(0, 8))  # some after NOW
+    return [
+        LiftEntry(
+            NOW + timedelta(days=day),
+            rng.choice((60, 80, 95, 100, 100.5, 102.5, 105, 110)),
+            rng.choice((0, 1, 3, 5, 5, 8, 10, 12, 15)),
+            rng.choice((None, 0.0, 1.0, 2.0, 3.0, 4.0)),
+        )
+        for day in days
+        for _ in range(rng.randint(1, 4))
+    ]
+
+
+def session_tonnage(entries: list[LiftEntry]) -> list[DatedResult]:
+    by_day: dict[datetime, float] = {}
+    for e in entries:
+        by_day[e.performed_at] = by_day.get(e.performed_at, 0.0) + e.load_kg * e.reps
+    return [DatedResult(day, value) for day, value in by_day.items()]
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_judging_against_the_summary_equals_judging_against_every_set(
+    seed: int,
+) -> None:
+    """The reduction is exact: same PR decision, value and previous best as
+    the §1.5 checks over the full history (ties and first entries included)."""
+    rng = random.Random(seed)
+    entries = random_history(rng)
+    history = summarize_history(entries, NOW)
+    sessions = [] if history.best_session is None else [history.best_session]
+    for load in (95, 100, 102.5, 110):
+        for reps in (1, 3, 5, 8, 12):
+            entry = LiftEntry(NOW, load, reps, rng.choice((None, 1.0, 2.0)))
+            assert records.detect_rep_pr(entry, history.top_sets) == (
+                records.detect_rep_pr(entry, entries)
+            )
+            assert records.detect_e1rm_pr(entry, history.top_sets) == (
+                records.detect_e1rm_pr(entry, entries)
+            )
+    for tonnage in (0.0, 500.0, 1000.0, 1500.0, 2500.0):
+        new = DatedResult(NOW, tonnage)
+        assert records.detect_volume_pr(new, sessions) == (
+            records.detect_volume_pr(new, session_tonnage(entries))
+        )
 
 
 def test_rir_comes_from_rpe_when_not_logged() -> None:
