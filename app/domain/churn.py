@@ -5,14 +5,20 @@ frequency 0/10/20 for >= 8 / 4-7 / < 4 visits in 28 days; trend 0/10/20 for a vi
 ratio >= 0.75 / 0.5-0.75 / < 0.5; tenure under 6 months +10; no classes +5;
 month-to-month +5. Bands: low < 35, medium 35-59, high >= 60. A logistic model can
 replace the points once labelled cancellations exist (``estimate_churn_probability``).
+
+The visit inputs reduce to a ``VisitSummary`` (last visit and three counts), so a
+scan can count visits in the database: ``visit_window_starts`` turns the member-local
+windows into UTC instants, which is exact because an instant's local date never goes
+back as time goes on.
 """
 
 import math
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DomainInputError, require_count, require_finite
 
@@ -71,6 +77,34 @@ class CheckIn:
 
 
 @dataclass(frozen=True, slots=True)
+class VisitSummary:
+    """What the points model needs from a member's visits up to ``today``.
+
+    ``last_visit`` is the latest visit day; the counts cover the 28 days ending
+    today, the 28 days before those, and class visits among all the visits given.
+    """
+
+    last_visit: date | None
+    visits_last_28_days: int
+    visits_previous_28_days: int
+    class_visits: int
+
+
+@dataclass(frozen=True, slots=True)
+class VisitWindowStarts:
+    """UTC instants where the member-local windows of ``VisitSummary`` begin.
+
+    A visit at ``t`` is in the previous window when ``previous_from <= t <
+    recent_from``, in the recent one when ``recent_from <= t < after_today``, and
+    after today (ignored) from ``after_today`` on.
+    """
+
+    previous_from: datetime
+    recent_from: datetime
+    after_today: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ChurnFeatures:
     """Inputs of the points model (build them with ``build_churn_features``)."""
 
@@ -125,6 +159,86 @@ def count_full_months(start: date, end: date) -> int:
     return months - (end.day < start.day)
 
 
+def window_first_days(today: date) -> tuple[date, date]:
+    """First days of the previous and of the recent 28-day windows."""
+    recent_from = today - timedelta(days=WINDOW_DAYS - 1)
+    return recent_from - timedelta(days=WINDOW_DAYS), recent_from
+
+
+def summarize_visits(check_ins: Iterable[CheckIn], today: date) -> VisitSummary:
+    """Last visit and window counts of check-ins up to ``today`` (later ones ignored)."""
+    previous_from, recent_from = window_first_days(today)
+    last: date | None = None
+    recent = previous = classes = 0
+    for c in check_ins:
+        if c.day > today:
+            continue
+        last = c.day if last is None else max(last, c.day)
+        recent += c.day >= recent_from
+        previous += previous_from <= c.day < recent_from
+        classes += c.is_class
+    return VisitSummary(last, recent, previous, classes)
+
+
+def first_instant_of(day: date, tz: str) -> datetime:
+    """The first UTC instant whose local date in ``tz`` is ``day`` or later.
+
+    Exact to the second (offsets and transitions are whole seconds), also when a
+    DST gap swallows local midnight; a bisection, since midnight may not exist.
+    """
+    zone = _zone(tz)
+    utc_midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    # |UTC offset| < 1 day: the local date is before `day` at lo, not before at hi
+    lo = int(utc_midnight.timestamp()) - 2 * 86_400
+    hi = lo + 4 * 86_400
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, zone).date() >= day:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.fromtimestamp(hi, UTC)
+
+
+def visit_window_starts(today: date, tz: str) -> VisitWindowStarts:
+    """The windows of ``summarize_visits`` as UTC instants for a member in ``tz``."""
+    previous_from, recent_from = window_first_days(today)
+    return VisitWindowStarts(
+        previous_from=first_instant_of(previous_from, tz),
+        recent_from=first_instant_of(recent_from, tz),
+        after_today=first_instant_of(today + timedelta(days=1), tz),
+    )
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DomainInputError("tz must be an IANA time-zone name") from exc
+
+
+def features_from_summary(
+    summary: VisitSummary,
+    today: date,
+    joined_on: date,
+    contract: ContractKind,
+    *,
+    suppressions: frozenset[Suppression] = frozenset(),
+) -> ChurnFeatures:
+    """Features with the previous 28 days as the trend baseline."""
+    last = summary.last_visit
+    return ChurnFeatures(
+        days_since_last_visit=(today - (last or joined_on)).days,
+        has_visited=last is not None,
+        visits_last_28_days=summary.visits_last_28_days,
+        trend_baseline_visits=float(summary.visits_previous_28_days),
+        tenure_months=count_full_months(joined_on, today),
+        class_visits=summary.class_visits,
+        contract=contract,
+        suppressions=suppressions,
+    )
+
+
 def build_churn_features(
     check_ins: Iterable[CheckIn],
     today: date,
@@ -136,25 +250,19 @@ def build_churn_features(
 ) -> ChurnFeatures:
     """Features from check-ins up to ``today`` (later ones are ignored)."""
     visits = [c for c in check_ins if c.day <= today]
-    last = max((c.day for c in visits), default=None)
-    recent_start = today - timedelta(days=WINDOW_DAYS - 1)
-    return ChurnFeatures(
-        days_since_last_visit=(today - (last or joined_on)).days,
-        has_visited=last is not None,
-        visits_last_28_days=sum(1 for c in visits if c.day >= recent_start),
-        trend_baseline_visits=_trend_baseline(visits, today, trend_baseline),
-        tenure_months=count_full_months(joined_on, today),
-        class_visits=sum(1 for c in visits if c.is_class),
-        contract=contract,
+    features = features_from_summary(
+        summarize_visits(visits, today),
+        today,
+        joined_on,
+        contract,
         suppressions=suppressions,
     )
+    if trend_baseline is TrendBaseline.PREVIOUS_28_DAYS:
+        return features
+    return replace(features, trend_baseline_visits=_twelve_week_median(visits, today))
 
 
-def _trend_baseline(visits: list[CheckIn], today: date, kind: TrendBaseline) -> float:
-    if kind is TrendBaseline.PREVIOUS_28_DAYS:
-        end = today - timedelta(days=WINDOW_DAYS)
-        start = end - timedelta(days=WINDOW_DAYS - 1)
-        return float(sum(1 for c in visits if start <= c.day <= end))
+def _twelve_week_median(visits: list[CheckIn], today: date) -> float:
     weekly = [0] * 12
     for c in visits:
         weeks_ago = (today - c.day).days // 7

@@ -1,10 +1,11 @@
 """The daily churn scan: one event per gym, then keyset batches of members.
 
-A batch loads at most `limit` members and their last 12 weeks of visits,
-scores each with the points model (domain-methods §4.3) and stores an alert
-for the ones worth telling the owner about (medium/high, not suppressed, not
-re-alerted within 14 days unless the band worsens). Memory is bounded by the
-batch, never by the gym.
+A batch loads at most `limit` members as plain columns, totals each one's
+visits of the last 12 weeks in the database (one row per member, not one per
+visit), scores each with the points model (domain-methods §4.3) and stores, in
+one statement, an alert for the ones worth telling the owner about
+(medium/high, not suppressed, not re-alerted within 14 days unless the band
+worsens). Memory is bounded by the batch, never by the gym or its visits.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models.alert import Alert, AlertKind
-from app.db.models.gym import Member
+from app.db.models.alert import AlertKind
 from app.db.repositories import alert as alert_repo
 from app.db.repositories import check_in as check_in_repo
 from app.db.repositories import member as member_repo
@@ -60,8 +60,48 @@ async def request_gym_scans(
     return Page(len(gym_ids), gym_ids[-1] if gym_ids else None)
 
 
+def _visit_windows(
+    members: list[member_repo.ChurnInputs], scan_on: dt.date
+) -> list[check_in_repo.VisitWindows]:
+    """Visits read: UTC days scan_on - 84 to scan_on, local days up to scan_on;
+    the member-local windows as instants, one set per time zone."""
+    since = training_log.start_of_day(scan_on - dt.timedelta(days=VISIT_HISTORY_DAYS))
+    until = training_log.start_of_day(scan_on + dt.timedelta(days=1))
+    by_zone: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for member in members:
+        by_zone[member.timezone].append(member.id)
+    windows = []
+    for tz, member_ids in by_zone.items():
+        starts = churn.visit_window_starts(scan_on, tz)
+        windows.append(
+            check_in_repo.VisitWindows(
+                member_ids,
+                since=since,
+                until=min(until, starts.after_today),
+                previous_from=starts.previous_from,
+                recent_from=starts.recent_from,
+            )
+        )
+    return windows
+
+
+def _summary(totals: check_in_repo.VisitTotals | None, tz: str) -> churn.VisitSummary:
+    if totals is None:
+        return churn.VisitSummary(None, 0, 0, 0)
+    last = training_log.local_day(totals.last_at, tz)
+    return churn.VisitSummary(last, totals.recent, totals.previous, totals.classes)
+
+
+async def summarize_member_visits(
+    session: AsyncSession, members: list[member_repo.ChurnInputs], scan_on: dt.date
+) -> dict[uuid.UUID, churn.VisitSummary]:
+    """Each member's visit summary on `scan_on`, totalled in the database."""
+    totals = await check_in_repo.sum_visits(session, _visit_windows(members, scan_on))
+    return {m.id: _summary(totals.get(m.id), m.timezone) for m in members}
+
+
 def _features(
-    member: Member, visits: list[churn.CheckIn], scan_on: dt.date
+    member: member_repo.ChurnInputs, summary: churn.VisitSummary, scan_on: dt.date
 ) -> churn.ChurnFeatures:
     joined = training_log.local_day(
         member.joined_at or member.created_at, member.timezone
@@ -71,8 +111,8 @@ def _features(
         if member.churn_suppression
         else frozenset()
     )
-    return churn.build_churn_features(
-        visits,
+    return churn.features_from_summary(
+        summary,
         scan_on,
         min(joined, scan_on),
         churn.ContractKind(member.contract_kind),
@@ -80,27 +120,26 @@ def _features(
     )
 
 
-async def _visits_by_member(
-    session: AsyncSession, members: list[Member], scan_on: dt.date
-) -> dict[uuid.UUID, list[churn.CheckIn]]:
-    tz = {m.id: m.timezone for m in members}
-    since = training_log.start_of_day(scan_on - dt.timedelta(days=VISIT_HISTORY_DAYS))
-    until = training_log.start_of_day(scan_on + dt.timedelta(days=1))
-    found: dict[uuid.UUID, list[churn.CheckIn]] = defaultdict(list)
-    for member_id, at, is_class in await check_in_repo.list_visits(
-        session, list(tz), since=since, until=until
-    ):
-        day = training_log.local_day(at, tz[member_id])
-        found[member_id].append(churn.CheckIn(day, is_class))
-    return found
+def _risk_if_due(
+    member: member_repo.ChurnInputs,
+    summary: churn.VisitSummary,
+    previous: tuple[dt.date, str] | None,
+    scan_on: dt.date,
+) -> churn.ChurnRisk | None:
+    """Score one member: the risk when an alert is due, else None."""
+    risk = churn.score_churn_risk(_features(member, summary, scan_on))
+    sent = None
+    if previous is not None:
+        sent = (previous[0], churn.ChurnLevel(previous[1]))
+    return risk if churn.should_send_churn_alert(risk, scan_on, sent) else None
 
 
 def _alert_values(
-    member: Member, risk: churn.ChurnRisk, day: dt.date
+    gym_id: uuid.UUID, member_id: uuid.UUID, risk: churn.ChurnRisk, day: dt.date
 ) -> dict[str, Any]:
     return {
-        "gym_id": member.gym_id,
-        "member_id": member.id,
+        "gym_id": gym_id,
+        "member_id": member_id,
         "kind": AlertKind.CHURN_RISK.value,
         "rule": "",
         "metric": "churn_points",
@@ -115,26 +154,8 @@ def _alert_values(
     }
 
 
-async def _alert_if_due(
-    session: AsyncSession,
-    member: Member,
-    visits: list[churn.CheckIn],
-    previous: Alert | None,
-    scan_on: dt.date,
-) -> ChurnRiskDetected | None:
-    """Score one member; store an alert when one is due and new."""
-    risk = churn.score_churn_risk(_features(member, visits, scan_on))
-    sent = None
-    if previous is not None:
-        sent = (previous.alert_on, churn.ChurnLevel(previous.level))
-    if not churn.should_send_churn_alert(risk, scan_on, sent):
-        return None
-    values = _alert_values(member, risk, scan_on)
-    alert, created = await alert_repo.add_alert(session, values)
-    if not created:
-        return None
-    level = "high" if risk.level is churn.ChurnLevel.HIGH else "medium"
-    return ChurnRiskDetected(member_id=member.id, alert_id=alert.id, level=level)
+def _level(risk: churn.ChurnRisk) -> Literal["medium", "high"]:
+    return "high" if risk.level is churn.ChurnLevel.HIGH else "medium"
 
 
 async def scan_member_batch(
@@ -149,16 +170,21 @@ async def scan_member_batch(
     members = await member_repo.list_member_page(
         session, gym_id, after=after, limit=limit
     )
-    visits = await _visits_by_member(session, members, scan_on)
+    visits = await summarize_member_visits(session, members, scan_on)
+    member_ids = [m.id for m in members]
     kind = AlertKind.CHURN_RISK.value
-    last = await alert_repo.latest_alerts_for(session, [m.id for m in members], kind)
-    events = []
+    last = await alert_repo.latest_alerts_for(session, member_ids, kind)
+    due: dict[uuid.UUID, churn.ChurnRisk] = {}
     for member in members:
-        event = await _alert_if_due(
-            session, member, visits[member.id], last.get(member.id), scan_on
-        )
-        if event is not None:
-            events.append(event)
+        risk = _risk_if_due(member, visits[member.id], last.get(member.id), scan_on)
+        if risk is not None:
+            due[member.id] = risk
+    rows = [_alert_values(gym_id, m, risk, scan_on) for m, risk in due.items()]
+    added = await alert_repo.add_alerts(session, rows)
+    events = [
+        ChurnRiskDetected(member_id=m, alert_id=added[m], level=_level(risk))
+        for m, risk in due.items()
+        if m in added  # else already alerted today (a re-run)
+    ]
     await dispatcher.dispatch(session, *events)
-    last_id = members[-1].id if members else None
-    return BatchResult(len(members), len(events), last_id)
+    return BatchResult(len(members), len(events), member_ids[-1] if members else None)

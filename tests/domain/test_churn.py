@@ -1,8 +1,10 @@
 """Churn points model, explanation and alert rules: doc §4.3, §4.4."""
 
 import math
+import random
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -269,3 +271,79 @@ class TestLogisticModel:
 def test_rejects_bad_features(changes: dict[str, object]) -> None:
     with pytest.raises(DomainInputError):
         churn.score_churn_risk(replace(LOYAL, **changes))  # type: ignore[arg-type]
+
+
+class TestVisitSummary:
+    """The summary path the scan takes gives the same features as check-ins."""
+
+    def test_summarizes_windows_last_visit_and_classes(self) -> None:
+        days = [12, 20, 27, 28, 30, 40, 55, 56, -1]
+        check_ins = [
+            CheckIn(TODAY - timedelta(days=d), is_class=d in (27, 56, -1)) for d in days
+        ]
+        summary = churn.summarize_visits(check_ins, TODAY)
+        assert summary == churn.VisitSummary(
+            last_visit=TODAY - timedelta(days=12),
+            visits_last_28_days=3,  # 12, 20, 27 days ago
+            visits_previous_28_days=4,  # 28, 30, 40, 55 days ago
+            class_visits=2,  # 27 and 56 days ago; the future one is ignored
+        )
+
+    def test_no_visits(self) -> None:
+        assert churn.summarize_visits([], TODAY) == churn.VisitSummary(None, 0, 0, 0)
+
+    @pytest.mark.parametrize("seed", range(20))
+    def test_features_from_summary_equal_features_from_check_ins(
+        self, seed: int
+    ) -> None:
+        rng = random.Random(seed)
+        check_ins = [
+            CheckIn(TODAY - timedelta(days=rng.randint(-3, 90)), rng.random() < 0.3)
+            for _ in range(rng.randint(0, 30))
+        ]
+        joined = TODAY - timedelta(days=rng.randint(0, 900))
+        contract = rng.choice(list(ContractKind))
+        summary = churn.summarize_visits(check_ins, TODAY)
+        assert churn.features_from_summary(
+            summary, TODAY, joined, contract
+        ) == churn.build_churn_features(check_ins, TODAY, joined, contract)
+
+
+BOUNDARY_CASES = [
+    ("UTC", date(2026, 3, 31), datetime(2026, 3, 31, tzinfo=UTC)),
+    ("Asia/Kolkata", date(2026, 3, 31), datetime(2026, 3, 30, 18, 30, tzinfo=UTC)),
+    ("Pacific/Kiritimati", date(2026, 3, 31), datetime(2026, 3, 30, 10, tzinfo=UTC)),
+    ("Pacific/Pago_Pago", date(2026, 3, 31), datetime(2026, 3, 31, 11, tzinfo=UTC)),
+    # Chile: clocks jump from 00:00 to 01:00, so the day starts at 01:00 -03
+    ("America/Santiago", date(2024, 9, 8), datetime(2024, 9, 8, 4, tzinfo=UTC)),
+    # Chile: 24:00 -03 back to 23:00 -04 the day before; the day starts at 00:00 -04
+    ("America/Santiago", date(2024, 4, 7), datetime(2024, 4, 7, 4, tzinfo=UTC)),
+    ("Europe/London", date(2026, 3, 29), datetime(2026, 3, 29, tzinfo=UTC)),
+    ("Europe/London", date(2026, 3, 30), datetime(2026, 3, 29, 23, tzinfo=UTC)),
+    # Samoa skipped 30 December 2011: the first instant on or after it is 31 Dec
+    ("Pacific/Apia", date(2011, 12, 30), datetime(2011, 12, 30, 10, tzinfo=UTC)),
+]
+
+
+class TestVisitWindowStarts:
+    @pytest.mark.parametrize(("tz", "day", "start"), BOUNDARY_CASES)
+    def test_first_instant_of_a_local_day(
+        self, tz: str, day: date, start: datetime
+    ) -> None:
+        first = churn.first_instant_of(day, tz)
+        assert first == start
+        zone = ZoneInfo(tz)
+        assert first.astimezone(zone).date() >= day
+        assert (first - timedelta(microseconds=1)).astimezone(zone).date() < day
+
+    def test_window_starts_are_the_member_local_days(self) -> None:
+        starts = churn.visit_window_starts(TODAY, "Asia/Kolkata")
+        assert starts == churn.VisitWindowStarts(
+            previous_from=datetime(2026, 2, 3, 18, 30, tzinfo=UTC),  # local 4 Feb
+            recent_from=datetime(2026, 3, 3, 18, 30, tzinfo=UTC),  # local 4 Mar
+            after_today=datetime(2026, 3, 31, 18, 30, tzinfo=UTC),  # local 1 Apr
+        )
+
+    def test_rejects_an_unknown_time_zone(self) -> None:
+        with pytest.raises(DomainInputError):
+            churn.visit_window_starts(TODAY, "Mars/Olympus")

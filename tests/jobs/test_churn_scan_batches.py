@@ -1,5 +1,6 @@
-"""The per-gym churn scan stays bounded: keyset batches of at most 500
-members, one step per batch, a hand-over to a new run after N batches."""
+"""The per-gym churn scan stays bounded: keyset batches of at most
+`BATCH_SIZE` members (500 here), one step per batch, a hand-over to a new run
+after N batches."""
 
 from __future__ import annotations
 
@@ -66,11 +67,13 @@ async def seed_big_gym(engine: AsyncEngine) -> uuid.UUID:
 
 @pytest.fixture
 def page_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Spy on the member query: the number of members each batch loaded."""
+    """Batches of 500, and a spy on the member query: the number of members
+    each batch loaded."""
+    monkeypatch.setattr(churn_worker, "BATCH_SIZE", 500)
     sizes: list[int] = []
     original = member_repo.list_member_page
 
-    async def spy(*args: Any, **kwargs: Any) -> list[Member]:
+    async def spy(*args: Any, **kwargs: Any) -> list[member_repo.ChurnInputs]:
         page = await original(*args, **kwargs)
         sizes.append(len(page))
         return page

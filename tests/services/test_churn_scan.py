@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.db.models import Alert, Gym, Member, OutboxEvent
+from app.db.models import Alert, CheckIn, Gym, Member, OutboxEvent
+from app.db.repositories import alert as alert_repo
+from app.db.repositories import member as member_repo
 from app.db.session import create_sessionmaker
+from app.domain import churn
 from app.jobs.dispatch import Dispatcher
 from app.services import churn_scan
 from tests.support.gym_builders import NOW, add_gym, add_member, add_visits, at_days_ago
@@ -137,3 +141,116 @@ async def test_recent_alert_is_not_repeated_within_14_days(engine: AsyncEngine) 
     await scan(engine, ids["gym"], limit=500)
     alerts, _ = await stored(engine)
     assert len(alerts) == 2  # same band within 14 days: no new alert
+
+
+async def test_an_alert_already_stored_that_day_is_kept_and_not_announced(
+    engine: AsyncEngine,
+) -> None:
+    """A run that finds the day's alert stored (a re-run after a band change,
+    or a concurrent run) neither duplicates nor replaces it, nor sends an event."""
+    ids = await seed_gym(engine)
+    async with create_sessionmaker(engine)() as session, session.begin():
+        earlier = {
+            "gym_id": ids["gym"],
+            "member_id": ids["at_risk"],
+            "kind": "churn_risk",
+            "rule": "",
+            "level": "medium",  # the scan now finds high: worse, so due again
+            "reasons": [],
+            "alert_on": TODAY,
+        }
+        await alert_repo.add_alerts(session, [earlier])
+    await scan(engine, ids["gym"], limit=500)
+    alerts, events = await stored(engine)
+    assert {(a.member_id, a.level) for a in alerts} == {
+        (ids["at_risk"], "medium"),
+        (ids["medium"], "medium"),
+    }
+    assert [e.payload["member_id"] for e in events] == [str(ids["medium"])]
+    assert all(a.status == "open" for a in alerts)
+
+
+SCAN_DAYS = [
+    dt.date(2024, 9, 7),  # Santiago: the next local day starts at 01:00 (no 00:00)
+    dt.date(2026, 3, 28),  # London: summer time starts on the next day
+]
+ZONES = [
+    "UTC",
+    "Asia/Kolkata",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "America/Santiago",
+    "America/St_Johns",
+    "Europe/London",
+]
+EDGES = [-dt.timedelta(microseconds=1), dt.timedelta(0), dt.timedelta(microseconds=1)]
+
+
+def edges_of(scan_on: dt.date, tz: str) -> list[dt.datetime]:
+    """Every instant where a visit enters or leaves a window, for this zone."""
+    starts = churn.visit_window_starts(scan_on, tz)
+    utc_day = dt.datetime.combine(scan_on, dt.time(), tzinfo=dt.UTC)
+    since = utc_day - dt.timedelta(days=churn_scan.VISIT_HISTORY_DAYS)
+    until = utc_day + dt.timedelta(days=1)
+    return [
+        since,
+        starts.previous_from,
+        starts.recent_from,
+        starts.after_today,
+        until,
+        min(starts.after_today, until) - dt.timedelta(hours=30),  # a recent one
+    ]
+
+
+def summary_from_rows(
+    visits: list[tuple[dt.datetime, bool]], tz: str, scan_on: dt.date
+) -> churn.VisitSummary:
+    """The scan before visits were totalled in SQL: the UTC days it read, then
+    member-local days in Python."""
+    utc_day = dt.datetime.combine(scan_on, dt.time(), tzinfo=dt.UTC)
+    since = utc_day - dt.timedelta(days=churn_scan.VISIT_HISTORY_DAYS)
+    until = utc_day + dt.timedelta(days=1)
+    zone = ZoneInfo(tz)
+    check_ins = [
+        churn.CheckIn(at.astimezone(zone).date(), is_class)
+        for at, is_class in visits
+        if since <= at < until
+    ]
+    return churn.summarize_visits(check_ins, scan_on)
+
+
+@pytest.mark.parametrize("scan_on", SCAN_DAYS)
+async def test_visit_totals_in_sql_match_local_days_at_every_edge(
+    engine: AsyncEngine, scan_on: dt.date
+) -> None:
+    """Members in 7 zones with visits just before, at and after each window
+    edge: the totals from SQL give the summary of the row-by-row reading."""
+    expected: dict[uuid.UUID, churn.VisitSummary] = {}
+    async with create_sessionmaker(engine)() as session, session.begin():
+        gym = add_gym(session)
+        await session.flush()
+        for tz in ZONES:
+            for edge in edges_of(scan_on, tz):
+                member = add_member(session, gym, timezone=tz)
+                await session.flush()
+                visits = [(edge + d, d >= dt.timedelta(0)) for d in EDGES]
+                for at, is_class in visits:
+                    session.add(
+                        CheckIn(
+                            member_id=member.id,
+                            gym_id=gym.id,
+                            checked_in_at=at,
+                            is_class=is_class,
+                        )
+                    )
+                expected[member.id] = summary_from_rows(visits, tz, scan_on)
+            idle = add_member(session, gym, timezone=tz)
+            expected[idle.id] = churn.VisitSummary(None, 0, 0, 0)
+    async with create_sessionmaker(engine)() as session:
+        members = await member_repo.list_member_page(
+            session, gym.id, after=None, limit=500
+        )
+        found = await churn_scan.summarize_member_visits(session, members, scan_on)
+    assert len(found) == len(expected) == len(ZONES) * 7
+    assert found == expected
+    assert any(s.visits_previous_28_days for s in found.values())  # not all empty

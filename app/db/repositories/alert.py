@@ -39,6 +39,23 @@ async def add_alert(
     return alert, alert.id == new_id
 
 
+async def add_alerts(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Insert alerts in one statement, skipping any the member already has that
+    day (same kind and rule): the member id and new alert id of each one added.
+    """
+    if not rows:
+        return {}
+    stmt = (
+        insert_for(session, Alert)
+        .on_conflict_do_nothing()
+        .returning(Alert.member_id, Alert.id)
+    )
+    added = await session.execute(stmt, [{"id": uuid.uuid4(), **r} for r in rows])
+    return dict(added.all())
+
+
 async def get_alert(session: AsyncSession, alert_id: uuid.UUID) -> Alert | None:
     return await session.get(Alert, alert_id)
 
@@ -58,8 +75,8 @@ async def latest_alert_before(
 
 async def latest_alerts_for(
     session: AsyncSession, member_ids: Collection[uuid.UUID], kind: str
-) -> dict[uuid.UUID, Alert]:
-    """Each member's most recent alert of `kind` (one query for a batch)."""
+) -> dict[uuid.UUID, tuple[dt.date, str]]:
+    """Day and level of each member's most recent `kind` alert (one query)."""
     if not member_ids:
         return {}
     newest = (
@@ -68,15 +85,15 @@ async def latest_alerts_for(
         .group_by(Alert.member_id)
         .subquery()
     )
-    rows = await session.scalars(
-        select(Alert).join(
+    rows = await session.execute(
+        select(Alert.member_id, Alert.alert_on, Alert.level).join(
             newest,
             (Alert.member_id == newest.c.member_id)
             & (Alert.alert_on == newest.c.alert_on)
             & (Alert.kind == kind),
         )
     )
-    return {alert.member_id: alert for alert in rows.all()}
+    return {member_id: (day, level) for member_id, day, level in rows}
 
 
 async def escalate(

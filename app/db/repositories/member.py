@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models.gym import Gym, Member
 
 MEMBER_ROLE = "member"
+
+
+class ChurnInputs(NamedTuple):
+    """A member's own churn inputs, as plain column values."""
+
+    id: uuid.UUID
+    timezone: str
+    joined_at: dt.datetime | None
+    created_at: dt.datetime
+    contract_kind: str
+    churn_suppression: str | None
 
 
 async def get_member(session: AsyncSession, member_id: uuid.UUID) -> Member | None:
@@ -34,13 +47,20 @@ async def list_staff_ids(
 
 async def list_member_page(
     session: AsyncSession, gym_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
-) -> list[Member]:
+) -> list[ChurnInputs]:
     """One keyset page of a gym's members (role member), ordered by id."""
-    stmt = select(Member).where(Member.gym_id == gym_id, Member.role == MEMBER_ROLE)
+    stmt = select(
+        Member.id,
+        Member.timezone,
+        Member.joined_at,
+        Member.created_at,
+        Member.contract_kind,
+        Member.churn_suppression,
+    ).where(Member.gym_id == gym_id, Member.role == MEMBER_ROLE)
     if after is not None:
         stmt = stmt.where(Member.id > after)
-    rows = await session.scalars(stmt.order_by(Member.id).limit(limit))
-    return list(rows.all())
+    rows = await session.execute(stmt.order_by(Member.id).limit(limit))
+    return [ChurnInputs(*row) for row in rows]
 
 
 async def list_gym_id_page(
