@@ -2,7 +2,7 @@
 
 - `full_app`: the real `create_app()` from environment settings, with Sentry
   on (an in-memory transport), the real logging and middleware, every worker,
-  plus one no-op worker. `BENCH_DISPATCH=off` swaps the routes' `dispatch`
+  plus one no-op worker (`BENCH_STRIP` takes pieces out for the floor variant). `BENCH_DISPATCH=off` swaps the routes' `dispatch`
   dependency for one that stages nothing: "the same route without dispatch".
 - `bare_app`: the Inngest SDK alone serving the same no-op function in a
   minimal FastAPI app (the baseline for our `/api/inngest` overhead).
@@ -114,7 +114,20 @@ def full_app() -> Any:
     )
     if os.environ.get("BENCH_DISPATCH", "on") == "off":
         app.dependency_overrides[get_dispatch] = no_dispatch
+    _strip(app, os.environ.get("BENCH_STRIP", ""))
     return _maybe_profiled(app)
+
+
+def _strip(app: Any, parts: str) -> None:
+    """`BENCH_STRIP=edge,middleware` (the floor variant, not app behaviour):
+    serve /api/inngest straight from the SDK's FastAPI app (no Sentry scope,
+    host check or signature guard) and/or without our Inngest middleware, to
+    show what the rest of the app costs on top of the bare SDK."""
+    names = {p.strip() for p in parts.split(",") if p.strip()}
+    if "edge" in names:
+        app.serve_app = app.serve_app.guard.app
+    if "middleware" in names:
+        app.state.runtime.inngest_client.middleware = []
 
 
 def bare_app() -> Any:
