@@ -1,10 +1,13 @@
 """structlog + stdlib logging, configured once before the app is built.
 
-Every stdlib logger (uvicorn, sqlalchemy, inngest, alembic) is rendered by the
-same structlog processor chain: console in development, JSON in production.
-Redaction (app/core/redaction.py) runs right after the context is merged, so
-no later processor, handler or Sentry breadcrumb sees a denylisted value, and
-once more on the rendered exception text (the only field added after it).
+Our loggers (`get_logger`) and every stdlib logger (uvicorn, sqlalchemy,
+inngest, alembic) are rendered by the same processors: console in development,
+JSON in production. Ours are rendered by structlog itself and written to the
+root logger's stream handlers (app/core/log_sink.py); stdlib records go
+through `ProcessorFormatter`. Redaction (app/core/redaction.py) runs right
+after the context is merged, so no later processor, handler or Sentry
+breadcrumb sees a denylisted value, and once more on the rendered exception
+text (the only field added after it).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import structlog
 from structlog.typing import Processor
 
+from app.core import log_sink
 from app.core.config import Settings
 from app.core.redaction import redact_event_dict, redact_exception
 
@@ -23,12 +27,12 @@ from app.core.redaction import redact_event_dict, redact_exception
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING}
 
 
-def _shared_processors() -> list[Processor]:
+def _shared_processors(add_logger_name: Processor) -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
         redact_event_dict,
         structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
+        add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
     ]
@@ -69,13 +73,13 @@ class QuietServeCalls(logging.Filter):
 
 
 def configure_logging(settings: Settings) -> None:
-    shared = _shared_processors()
+    renderer = _renderer(settings)
     formatter: dict[str, Any] = {
         "()": structlog.stdlib.ProcessorFormatter,
-        "foreign_pre_chain": shared,
+        "foreign_pre_chain": _shared_processors(structlog.stdlib.add_logger_name),
         "processors": [
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            *_renderer(settings),
+            *renderer,
         ],
     }
     logging.config.dictConfig(
@@ -105,22 +109,21 @@ def configure_logging(settings: Settings) -> None:
         access.addFilter(QuietServeCalls(settings.INNGEST_SERVE_PATH))
     structlog.configure(
         processors=[
-            # First: a line below the level costs nothing more (no context
-            # merge, redaction or timestamp for debug lines in production).
-            structlog.stdlib.filter_by_level,
-            *shared,
-            structlog.processors.UnicodeDecoder(),
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+            *_shared_processors(log_sink.add_logger_name),
+            log_sink.breadcrumb,
+            *renderer,
         ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        # The chain above is the same whatever the settings (format and level
-        # live in the stdlib handler and loggers), so caching is safe even when
-        # tests configure logging again.
-        cache_logger_on_first_use=True,
+        logger_factory=log_sink.logger_factory,
+        # Lines below the level are dropped before any processor runs.
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelName(settings.LOG_LEVEL)
+        ),
+        # Not cached: format and level may change when logging is configured
+        # again (tests), and a cached logger would keep the old chain.
+        cache_logger_on_first_use=False,
     )
 
 
-def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
+def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
     return logger

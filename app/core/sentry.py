@@ -14,7 +14,7 @@ from typing import Any
 
 import sentry_sdk
 from sentry_sdk.integrations.fastapi import FastApiIntegration
-from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
+from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.integrations.starlette import StarletteIntegration
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
 from sentry_sdk.transport import Transport
@@ -40,7 +40,6 @@ SENSITIVE_KEYS = [
     "access_token",
     "refresh_token",
 ]
-JOB_LOGGER = "app.jobs.run"  # app/jobs/middleware.py
 # Contexts the SDK fills itself (runtime, os, trace…): left as they are.
 OWN_CONTEXTS = frozenset({"inngest", "relay", "dead_letter"})
 
@@ -101,9 +100,6 @@ def configure_sentry(settings: Settings, transport: Transport | None = None) -> 
     """Initialise Sentry when a DSN is set. `transport` lets tests capture."""
     if settings.SENTRY_DSN is None:
         return False
-    # The job.* lines are written as an Inngest call ends, with its scope: as
-    # breadcrumbs they would never precede an event of theirs.
-    ignore_logger(JOB_LOGGER)
     sentry_sdk.init(
         dsn=settings.SENTRY_DSN.get_secret_value(),
         environment=settings.SENTRY_ENVIRONMENT or settings.APP_ENV.value,
@@ -119,7 +115,8 @@ def configure_sentry(settings: Settings, transport: Transport | None = None) -> 
         before_breadcrumb=_before_breadcrumb,
         default_integrations=True,
         integrations=[
-            # Log lines become breadcrumbs only: never events, never Sentry Logs.
+            # stdlib log lines become breadcrumbs only: never events, never
+            # Sentry Logs (our own lines add theirs: app/core/log_sink.py).
             LoggingIntegration(
                 level=logging.INFO, event_level=None, sentry_logs_level=None
             )

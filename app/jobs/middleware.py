@@ -18,6 +18,7 @@ import sentry_sdk
 import structlog
 from inngest._internal import errors as inngest_errors
 
+from app.core.log_sink import JOB_LOGGER
 from app.core.logging import get_logger
 from app.jobs.dead_letters import (
     DeadLetterEntry,
@@ -27,7 +28,7 @@ from app.jobs.dead_letters import (
 )
 from app.jobs.failure_report import report_failure
 
-log = get_logger("app.jobs.run")
+log = get_logger(JOB_LOGGER)
 FUNCTION_FAILED = "inngest/function.failed"
 
 

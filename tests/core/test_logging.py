@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from typing import Any
 
 import pytest
+import sentry_sdk
 import structlog
 
 from app.core.config import Settings
+from app.core.log_sink import JOB_LOGGER
 from app.core.logging import configure_logging, get_logger
+from tests.support.sentry_capture import CapturingTransport
 
 
 def json_lines(text: str) -> list[dict[str, object]]:
@@ -115,3 +119,42 @@ def test_lines_below_the_level_are_dropped_before_any_processor(
     assert [line["event"] for line in json_lines(capsys.readouterr().err)] == [
         "at.level"
     ]
+
+
+def test_our_lines_become_breadcrumbs_except_the_job_lines(
+    sentry_capture: CapturingTransport, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_json()
+    with sentry_sdk.isolation_scope():
+        get_logger("app.services.thing").info("thing.loaded", count=2, email="a@b.co")
+        get_logger(JOB_LOGGER).info("job.completed")
+        sentry_sdk.capture_message("after the lines")
+    [event] = sentry_capture.events
+    crumbs = event["breadcrumbs"]["values"]
+    [ours] = [c for c in crumbs if c.get("message") == "thing.loaded"]
+    assert ours["category"] == "app.services.thing"
+    assert ours["data"]["count"] == 2
+    assert ours["data"]["email"] == "[redacted]"
+    assert not [c for c in crumbs if c.get("message") == "job.completed"]
+    events = [line["event"] for line in json_lines(capsys.readouterr().err)]
+    assert events == ["thing.loaded", "job.completed"]
+
+
+def test_handler_levels_apply_and_a_closed_stream_never_raises() -> None:
+    configure_json()
+    root = logging.getLogger()
+    warnings_only = logging.StreamHandler(io.StringIO())
+    warnings_only.setLevel(logging.WARNING)
+    closed = logging.StreamHandler(io.StringIO())
+    closed.stream.close()
+    root.addHandler(warnings_only)
+    root.addHandler(closed)
+    try:
+        get_logger("app.test").info("quiet.here")
+        get_logger("app.test").warning("loud.here")
+    finally:
+        root.removeHandler(warnings_only)
+        root.removeHandler(closed)
+    stream = warnings_only.stream
+    assert isinstance(stream, io.StringIO)
+    assert [line["event"] for line in json_lines(stream.getvalue())] == ["loud.here"]
