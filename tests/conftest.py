@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.core.config import Settings
 from app.core.sentry import configure_sentry
 from app.db.session import create_engine
+from tests.fakes.event_api import TEST_EVENT_KEY, FakeEventApi
 from tests.support import databases
 from tests.support.sentry_capture import TEST_DSN, CapturingTransport, reset_sentry
+from tests.support.serving import LoopbackServer
 from tests.support.settings import make_settings
 
 pytest_plugins = ["tests.inngest_server.plugin"]
@@ -91,3 +93,15 @@ def sentry_capture() -> Iterator[CapturingTransport]:
         yield transport
     finally:
         reset_sentry()
+
+
+@pytest.fixture
+async def event_api() -> AsyncIterator[tuple[FakeEventApi, LoopbackServer]]:
+    """A loopback Inngest event API accepting `TEST_EVENT_KEY`."""
+    fake = FakeEventApi(TEST_EVENT_KEY)
+    server = LoopbackServer(fake.app, lifespan="off")
+    await server.start()
+    try:
+        yield fake, server
+    finally:
+        await server.stop()

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 HANG_S = 600.0
+TEST_EVENT_KEY = "test-event-key"  # the key the tests' event API accepts
 
 
 class Mode(enum.StrEnum):

@@ -23,10 +23,11 @@ from app.jobs.job_context import Handler
 from app.jobs.registry import Worker, WorkerRegistry, load_workers
 from app.main import create_app
 from app.runtime import Runtime
+from tests.fakes.event_api import TEST_EVENT_KEY
 from tests.inngest_server import InngestServer
 from tests.support.api_world import World, build_world
 
-EVENT_KEY = "test-event-key"
+EVENT_KEY = TEST_EVENT_KEY
 SIGNING_KEY = "signkey-test-" + "cd" * 32
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.models import Gym, OutboxEvent, OutboxStatus
-from tests.fakes.event_api import FakeEventApi, Mode
+from tests.fakes.event_api import TEST_EVENT_KEY, FakeEventApi, Mode
 from tests.fakes.probe import ProbeWorker, build_probe_app
 from tests.support import waiting
 from tests.support.sentry_capture import CapturingTransport
@@ -23,24 +23,13 @@ from tests.support.serving import LoopbackServer, serve
 
 pytestmark = pytest.mark.db
 
-EVENT_KEY = "test-event-key"
+EVENT_KEY = TEST_EVENT_KEY
 SIGNING_KEY = "signkey-test-" + "ab" * 32
 WAIT_S = 15.0
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
     await waiting.eventually(check, what, timeout=WAIT_S)
-
-
-@pytest.fixture
-async def event_api() -> AsyncIterator[tuple[FakeEventApi, LoopbackServer]]:
-    fake = FakeEventApi(EVENT_KEY)
-    server = LoopbackServer(fake.app, lifespan="off")
-    await server.start()
-    try:
-        yield fake, server
-    finally:
-        await server.stop()
 
 
 @pytest.fixture
