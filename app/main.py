@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from fastapi import FastAPI
 from sentry_sdk.integrations.asgi import SentryAsgiMiddleware
@@ -41,15 +42,20 @@ class ServiceApp(FastAPI):
 
     serve_path = ""
     serve_app: ServeEdge | None = None
-    api_entry: ASGIApp | None = None  # this app behind Sentry's ASGI middleware
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Sentry's Starlette/FastAPI integrations are off (they would wrap
+        # /api/inngest too, at a cost on every step); the API gets the ASGI one.
+        self._api_entry: ASGIApp = SentryAsgiMiddleware(
+            self._api, transaction_style="endpoint", asgi_version=3
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.serve_app is not None and serves(scope, self.serve_path):
             await self.serve_app(scope, receive, send)
-        elif self.api_entry is not None:
-            await self.api_entry(scope, receive, send)
         else:
-            await self._api(scope, receive, send)
+            await self._api_entry(scope, receive, send)
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
@@ -83,11 +89,6 @@ def create_app(
     app.include_router(api_router)
     app.serve_path = settings.INNGEST_SERVE_PATH.rstrip("/") or "/"
     app.serve_app = build_serve_app(runtime)
-    # Sentry's Starlette/FastAPI integrations are off (they would wrap
-    # /api/inngest too, at a cost on every step); the API gets the ASGI one.
-    app.api_entry = SentryAsgiMiddleware(
-        app._api, transaction_style="endpoint", asgi_version=3
-    )
     return app
 
 

@@ -82,13 +82,15 @@ def add_logger_name(
 def breadcrumb(
     logger: RootHandlersLogger, method_name: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    """A Sentry breadcrumb for INFO and above (values already redacted)."""
-    if logger.name == JOB_LOGGER or method_name == "debug":
+    """A Sentry breadcrumb for INFO and above (values already redacted; the
+    level as `add_log_level` normalised it)."""
+    level = event_dict.get("level")
+    if logger.name == JOB_LOGGER or level == "debug":
         return event_dict
     sentry_sdk.add_breadcrumb(
         type="log",
         category=logger.name,
-        level="warning" if method_name == "warn" else method_name,
+        level=level,
         message=str(event_dict.get("event", "")),
         data={
             k: v

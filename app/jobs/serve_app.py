@@ -55,11 +55,11 @@ class ServeEdge:
 
 
 def serves(scope: Scope, serve_path: str) -> bool:
-    """Is this request for the serve endpoint (trailing slash ignored)?"""
+    """Is this request for the serve endpoint (`serve_path` without a trailing
+    slash; the request's trailing slash is ignored)?"""
     if scope["type"] != "http":
         return False
-    path = str(scope.get("path", ""))
-    return path == serve_path or path.rstrip("/") == serve_path
+    return (str(scope.get("path", "")).rstrip("/") or "/") == serve_path
 
 
 def build_serve_app(runtime: Runtime) -> ServeEdge:
