@@ -125,7 +125,7 @@ def _strip(app: Any, parts: str) -> None:
     show what the rest of the app costs on top of the bare SDK."""
     names = {p.strip() for p in parts.split(",") if p.strip()}
     if "edge" in names:
-        app.serve_app = app.serve_app.guard.app
+        app.serve_app = app.serve_app.endpoint
     if "middleware" in names:
         app.state.runtime.inngest_client.middleware = []
 

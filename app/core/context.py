@@ -1,8 +1,12 @@
 """Who is acting: a request (with a request id) or the system running a job.
 
-Jobs run as the system, never as a user: `system_context` binds an explicit
-actor with the function id and run id into the log context (the audit tag the
-seeds attach when background work bypasses row-level security).
+Jobs run as the system, never as a user: `system_context` makes an explicit
+actor current, with the function id, run id and event of the run (the audit
+tag the seeds attach when background work bypasses row-level security).
+
+The actor is one context variable, set once per run; `add_actor_fields`
+copies its fields into a log line only when a line is written, so a run that
+logs nothing pays nothing for its log context.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import contextvars
 import dataclasses
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import sentry_sdk
 import structlog
@@ -22,17 +27,35 @@ REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class SystemActor:
     """The actor of background work: no user, an audit tag instead."""
 
     function_id: str
     run_id: str
+    event_id: str | None = None
+    event_name: str | None = None
+    attempt: int | None = None  # 1-based
+    mode: str | None = None  # "inline" when run in the request's process
     kind: str = "system"
 
     @property
     def audit_tag(self) -> str:
         return f"job:{self.function_id}:{self.run_id}"
+
+    def log_fields(self) -> dict[str, object]:
+        """The run's log context (ids and codes only)."""
+        fields: dict[str, object] = {
+            "actor": self.kind,
+            "audit_tag": self.audit_tag,
+            "function_id": self.function_id,
+            "run_id": self.run_id,
+        }
+        for name in ("event_id", "event_name", "attempt", "mode"):
+            value = getattr(self, name)
+            if value is not None:
+                fields[name] = value
+        return fields
 
 
 _current_actor: contextvars.ContextVar[SystemActor | None] = contextvars.ContextVar(
@@ -45,22 +68,23 @@ def current_actor() -> SystemActor | None:
 
 
 @contextlib.contextmanager
-def system_context(
-    function_id: str, run_id: str, **log_context: object
-) -> Iterator[SystemActor]:
-    actor = SystemActor(function_id=function_id, run_id=run_id)
+def system_context(actor: SystemActor) -> Iterator[SystemActor]:
     token = _current_actor.set(actor)
-    with structlog.contextvars.bound_contextvars(
-        actor=actor.kind,
-        audit_tag=actor.audit_tag,
-        function_id=function_id,
-        run_id=run_id,
-        **log_context,
-    ):
-        try:
-            yield actor
-        finally:
-            _current_actor.reset(token)
+    try:
+        yield actor
+    finally:
+        _current_actor.reset(token)
+
+
+def add_actor_fields(
+    logger: object, method_name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: the current run's fields (a line's own win)."""
+    actor = _current_actor.get()
+    if actor is not None:
+        for key, value in actor.log_fields().items():
+            event_dict.setdefault(key, value)
+    return event_dict
 
 
 class RequestContextMiddleware:

@@ -39,7 +39,7 @@ class RootHandlersLogger:
             handler.acquire()
             try:
                 stream.write(line + "\n")
-                handler.flush()
+                stream.flush()  # one line, out now (as StreamHandler does)
             except (OSError, ValueError):
                 # As `logging.Handler.handleError` does not raise either: a
                 # broken or closed stream never fails the code that logs.

@@ -21,19 +21,26 @@ from structlog.typing import Processor
 
 from app.core import log_sink
 from app.core.config import Settings
+from app.core.context import add_actor_fields
+from app.core.log_render import render_json, stamp_utc
 from app.core.redaction import redact_event_dict, redact_exception
 
 # The event key sits in the Inngest event-API URL path; httpx logs URLs at INFO.
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING}
 
 
-def _shared_processors(add_logger_name: Processor) -> list[Processor]:
+def _shared_processors(
+    settings: Settings, add_logger_name: Processor
+) -> list[Processor]:
+    json_lines = settings.log_format == "json"
     return [
         structlog.contextvars.merge_contextvars,
+        add_actor_fields,
         redact_event_dict,
         structlog.stdlib.add_log_level,
         add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # JSON: a datetime that orjson writes in ISO form (app/core/log_render.py).
+        stamp_utc if json_lines else structlog.processors.TimeStamper("iso", utc=True),
         structlog.processors.StackInfoRenderer(),
     ]
 
@@ -45,7 +52,7 @@ def _renderer(settings: Settings) -> list[Processor]:
         return [
             structlog.processors.ExceptionRenderer(transformer),
             redact_exception,
-            structlog.processors.JSONRenderer(),
+            render_json,
         ]
     return [
         structlog.processors.format_exc_info,
@@ -76,7 +83,9 @@ def configure_logging(settings: Settings) -> None:
     renderer = _renderer(settings)
     formatter: dict[str, Any] = {
         "()": structlog.stdlib.ProcessorFormatter,
-        "foreign_pre_chain": _shared_processors(structlog.stdlib.add_logger_name),
+        "foreign_pre_chain": _shared_processors(
+            settings, structlog.stdlib.add_logger_name
+        ),
         "processors": [
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             *renderer,
@@ -109,7 +118,7 @@ def configure_logging(settings: Settings) -> None:
         access.addFilter(QuietServeCalls(settings.INNGEST_SERVE_PATH))
     structlog.configure(
         processors=[
-            *_shared_processors(log_sink.add_logger_name),
+            *_shared_processors(settings, log_sink.add_logger_name),
             log_sink.breadcrumb,
             *renderer,
         ],
@@ -126,4 +135,14 @@ def configure_logging(settings: Settings) -> None:
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
     logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
+    return logger
+
+
+def bound_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    """A logger built now, with the configuration now in force: no lazy proxy
+    to resolve on every line, and a line below the level costs one call.
+
+    For hot paths that are built after `configure_logging` (the Inngest
+    middleware is built with the app); anything else uses `get_logger`."""
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name).bind()
     return logger

@@ -106,8 +106,18 @@ def scrub_text(text: str) -> str:
     return text
 
 
+# Values with nothing to mask: returned as they are, before any other test
+# (most fields of a log line are ids, codes and counts).
+_ATOMS = frozenset({int, float, bool, type(None)})
+
+
 def redact(value: Any, *, depth: int = 0) -> Any:
     """A copy of `value` with denylisted keys and sensitive text masked."""
+    kind = type(value)
+    if kind is str:
+        return scrub_text(value)
+    if kind in _ATOMS:
+        return value
     if depth > 20:
         return REDACTED  # pathological nesting: give up on content, keep shape
     if isinstance(value, str):
@@ -125,11 +135,15 @@ def redact(value: Any, *, depth: int = 0) -> Any:
 
 
 def redact_in_place(target: MutableMapping[str, Any]) -> None:
-    for key in list(target):
+    for key, value in list(target.items()):
         if key in PASSTHROUGH or key.startswith("_"):
             continue
-        value = target[key]
-        target[key] = REDACTED if is_sensitive_key(key) else redact(value)
+        if is_sensitive_key(key):
+            target[key] = REDACTED
+        elif type(value) is str:  # the common case, straight to the text rule
+            target[key] = scrub_text(value)
+        elif type(value) not in _ATOMS:
+            target[key] = redact(value)
 
 
 def redact_event_dict(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import inngest
 
-from app.core.context import system_context
+from app.core.context import SystemActor, system_context
 from app.core.logging import get_logger
 from app.jobs.dead_letters import DeadLetterEntry, error_code_of
 from app.jobs.events.base import PlatformEvent
@@ -56,7 +56,14 @@ class InlineRunner:
     ) -> None:
         run_id = f"inline-{uuid.uuid4().hex}"
         attempts = worker.retries_or(self._runtime.settings.INNGEST_RETRIES) + 1
-        with system_context(worker.fn_id, run_id, event_id=event_id, mode="inline"):
+        actor = SystemActor(
+            function_id=worker.fn_id,
+            run_id=run_id,
+            event_id=event_id,
+            event_name=event.name,
+            mode="inline",
+        )
+        with system_context(actor):
             for attempt in range(attempts):
                 job = InlineJobContext(self._runtime, run_id, attempt)
                 try:

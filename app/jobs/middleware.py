@@ -15,11 +15,10 @@ from typing import Any
 
 import inngest
 import sentry_sdk
-import structlog
 from inngest._internal import errors as inngest_errors
 
 from app.core.log_sink import JOB_LOGGER
-from app.core.logging import get_logger
+from app.core.logging import bound_logger
 from app.jobs.dead_letters import (
     DeadLetterEntry,
     DeadLetters,
@@ -28,7 +27,6 @@ from app.jobs.dead_letters import (
 )
 from app.jobs.failure_report import report_failure
 
-log = get_logger(JOB_LOGGER)
 FUNCTION_FAILED = "inngest/function.failed"
 
 
@@ -37,15 +35,19 @@ def make_middleware(
     id_fields_by_fn: Mapping[str, EventIdFields],
     dead_letters: DeadLetters,
 ) -> Callable[[inngest.Inngest, object], inngest.Middleware]:
+    log = bound_logger(JOB_LOGGER)
+
     class JobObservabilityMiddleware(inngest.Middleware):
         fn_id = ""
         run_id = ""
         attempt = 0
         event_name = ""
         event_id = ""
-        resource_id: str | None = None
-        member_ids: str | None = None
+        event_data: Mapping[str, object] = {}  # replaced, never changed, per call
         failure_handler = False
+        # The run's ids on each of this middleware's lines (worker lines get
+        # them from the run's actor, app/core/context.py).
+        fields: dict[str, object] = {}  # replaced, never changed, per call
 
         async def transform_input(
             self,
@@ -59,16 +61,14 @@ def make_middleware(
             self.event_name = ctx.event.name
             self.event_id = ctx.event.id or ""
             self.failure_handler = self.event_name == FUNCTION_FAILED
-            fields = id_fields_by_fn.get(self.fn_id, EventIdFields())
-            self.resource_id = fields.resource_id(ctx.event.data)
-            self.member_ids = fields.member_ids(ctx.event.data)
-            structlog.contextvars.bind_contextvars(
-                function_id=self.fn_id,
-                run_id=ctx.run_id,
-                event_id=self.event_id,
-                event_name=self.event_name,
-                attempt=ctx.attempt + 1,
-            )
+            self.event_data = ctx.event.data  # read for ids on failure only
+            self.fields = {
+                "function_id": self.fn_id,
+                "run_id": self.run_id,
+                "event_id": self.event_id,
+                "event_name": self.event_name,
+                "attempt": self.attempt + 1,
+            }
             scope = sentry_sdk.get_isolation_scope()
             scope.set_tag("inngest.function_id", self.fn_id)
             scope.set_tag("inngest.run_id", ctx.run_id)
@@ -80,13 +80,16 @@ def make_middleware(
             error = result.error
             if error is None:
                 if result.step is None:
-                    log.info("job.completed")
+                    log.info("job.completed", **self.fields)
                 else:
-                    log.debug("job.step_completed", step=result.step.id)
+                    log.debug("job.step_completed", step=result.step.id, **self.fields)
                 return
             if result.step is not None:
                 log.warning(
-                    "job.step_failed", step=result.step.id, error=type(error).__name__
+                    "job.step_failed",
+                    step=result.step.id,
+                    error=type(error).__name__,
+                    **self.fields,
                 )
                 return
             await self._function_failed(error)
@@ -95,19 +98,20 @@ def make_middleware(
             max_attempts = retries_by_fn.get(self.fn_id, 0) + 1
             retriable = inngest_errors.is_retriable(error)
             final = not retriable or self.attempt + 1 >= max_attempts
-            fields = {"error": type(error).__name__, "final": final}
+            fields = {"error": type(error).__name__, "final": final, **self.fields}
             if not final:
                 log.warning("job.attempt_failed", **fields)
                 return
             log.error("job.failed", **fields)
             code = error_code_of(error)
+            ids = id_fields_by_fn.get(self.fn_id, EventIdFields())
             entry = DeadLetterEntry(
                 function_id=self.fn_id,
                 run_id=self.run_id,
                 event_id=self.event_id or None,
                 event_name=self.event_name,
-                resource_id=self.resource_id,
-                member_ids=self.member_ids,
+                resource_id=ids.resource_id(self.event_data),
+                member_ids=ids.member_ids(self.event_data),
                 error_code=code,
                 attempts=self.attempt + 1,
                 mode="inngest",

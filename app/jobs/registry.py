@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import inngest
 
-from app.core.context import system_context
+from app.core.context import SystemActor, system_context
 from app.jobs.dead_letters import EventIdFields
 from app.jobs.events.base import PlatformEvent
 from app.jobs.events.privacy import MemberErased
@@ -116,7 +116,14 @@ def _to_function(worker: Worker, runtime: Runtime) -> inngest.Function[Any]:
     event_type = worker.event
 
     async def run(ctx: inngest.Context) -> Any:
-        with system_context(worker.fn_id, ctx.run_id, event_id=ctx.event.id):
+        actor = SystemActor(
+            function_id=worker.fn_id,
+            run_id=ctx.run_id,
+            event_id=ctx.event.id or None,
+            event_name=ctx.event.name,
+            attempt=ctx.attempt + 1,
+        )
+        with system_context(actor):
             if event_type is None:
                 payload: Any = None
             else:

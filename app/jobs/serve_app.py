@@ -3,15 +3,16 @@
 Inngest calls this endpoint once per step of every run, so each call carries
 only what it needs:
 
-    ServeEdge → TrustedHostMiddleware → InngestServeGuard → serve app
+    ServeEdge → TrustedHostMiddleware → InngestServeGuard → BodyCap → serve app
 
 - `ServeEdge`: a fresh Sentry scope and log context per call (the run's ids are
   bound into both by the Inngest middleware, app/jobs/middleware.py), and a
   Sentry report of any exception that escapes below it.
 - the trusted-host check of the API (`ALLOWED_HOSTS`);
 - `InngestServeGuard`: signature freshness and replays (app/jobs/serve_guard.py);
-- a FastAPI app holding only the SDK's routes (`inngest.fast_api.serve`) with
-  the endpoint's own body cap (`INNGEST_MAX_BODY_BYTES`).
+- `BodyCap`: the endpoint's own body cap, `INNGEST_MAX_BODY_BYTES`
+  (app/jobs/body_cap.py);
+- a FastAPI app holding only the SDK's routes (`inngest.fast_api.serve`).
 
 Left out on purpose: request ids, the API's routes and Sentry's per-request
 instrumentation. A function's failure never reaches that instrumentation
@@ -29,6 +30,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.errors import register_error_handlers
+from app.jobs.body_cap import BodyCap
 from app.jobs.serve_guard import InngestServeGuard
 from app.runtime import Runtime
 
@@ -36,9 +38,12 @@ from app.runtime import Runtime
 class ServeEdge:
     """Outermost layer of `/api/inngest`: per-call Sentry scope and log context."""
 
-    def __init__(self, app: ASGIApp, guard: InngestServeGuard) -> None:
+    def __init__(
+        self, app: ASGIApp, guard: InngestServeGuard, endpoint: ASGIApp
+    ) -> None:
         self.app = app
         self.guard = guard  # kept for inspection (its replay cache)
+        self.endpoint = endpoint  # the SDK's app alone (benchmarks' floor)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # uvicorn runs each request in a task of its own, so what a call binds
@@ -64,12 +69,7 @@ def serves(scope: Scope, serve_path: str) -> bool:
 
 def build_serve_app(runtime: Runtime) -> ServeEdge:
     settings = runtime.settings
-    endpoint = FastAPI(
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        max_body_size=settings.INNGEST_MAX_BODY_BYTES,
-    )
+    endpoint = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     register_error_handlers(endpoint)
     inngest.fast_api.serve(
         endpoint,
@@ -80,8 +80,9 @@ def build_serve_app(runtime: Runtime) -> ServeEdge:
         # Production: an unsigned sync PUT is refused (the SDK allows it by default).
         enable_unauthed_sync=False if settings.is_production else None,
     )
+    capped = BodyCap(endpoint, max_body_bytes=settings.INNGEST_MAX_BODY_BYTES)
     guard = InngestServeGuard(
-        endpoint,
+        capped,
         serve_path=settings.INNGEST_SERVE_PATH,
         verify_signatures=not settings.inngest_dev_mode,
         require_signed_sync=settings.is_production,
@@ -89,4 +90,4 @@ def build_serve_app(runtime: Runtime) -> ServeEdge:
         replay_cache=settings.INNGEST_REPLAY_CACHE,
     )
     hosts = TrustedHostMiddleware(guard, allowed_hosts=settings.allowed_hosts)
-    return ServeEdge(hosts, guard)
+    return ServeEdge(hosts, guard, endpoint)

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.logging import get_logger
-from app.jobs.replay_cache import SeenSignatures
+from app.jobs.replay_cache import Key, SeenSignatures
 from app.jobs.signature_freshness import (
     Refusal,
     SignatureRefusedError,
@@ -86,16 +86,18 @@ class InngestServeGuard:
         if self.seen is None:
             await self.app(scope, receive, send)
             return
-        target = (
-            str(scope.get("path", "")).encode() + b"?" + scope.get("query_string", b"")
+        key = self.seen.key(
+            method,
+            str(scope.get("path", "")),
+            scope.get("query_string", b""),
+            values[0],
         )
-        key = self.seen.key(method, target, values[0])
         if not self.seen.reserve(key, header.timestamp, now):
             await self._refuse(Refusal.REPLAYED, method, scope, receive, send)
             return
         await self.app(scope, receive, self._forget_if_refused(key, send))
 
-    def _forget_if_refused(self, key: str, send: Send) -> Send:
+    def _forget_if_refused(self, key: Key, send: Send) -> Send:
         seen = self.seen
 
         async def watch(message: Message) -> None:

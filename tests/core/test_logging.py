@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -12,6 +13,7 @@ import sentry_sdk
 import structlog
 
 from app.core.config import Settings
+from app.core.context import SystemActor, system_context
 from app.core.log_sink import JOB_LOGGER
 from app.core.logging import configure_logging, get_logger
 from tests.support.sentry_capture import CapturingTransport
@@ -158,3 +160,69 @@ def test_handler_levels_apply_and_a_closed_stream_never_raises() -> None:
     stream = warnings_only.stream
     assert isinstance(stream, io.StringIO)
     assert [line["event"] for line in json_lines(stream.getvalue())] == ["loud.here"]
+
+
+def test_a_line_carries_its_time_in_utc_iso_form(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_json()
+    get_logger("app.test").info("thing.timed")
+    [line] = [
+        x for x in json_lines(capsys.readouterr().err) if x["event"] == "thing.timed"
+    ]
+    stamp = str(line["timestamp"])
+    assert stamp.endswith("Z")
+    parsed = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.UTC) - parsed).total_seconds()) < 60
+
+
+class Opaque:
+    def __repr__(self) -> str:
+        return "<opaque>"
+
+
+class Shaped:
+    def __structlog__(self) -> dict[str, str]:
+        return {"shape": "ok"}
+
+
+def test_values_json_cannot_take_never_fail_the_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_json()
+    log = get_logger("app.test")
+    log.info("odd.values", opaque=Opaque(), shaped=Shaped(), keyed={1: "one"})
+    log.info("odd.int", huge=2**80)
+    lines = {x["event"]: x for x in json_lines(capsys.readouterr().err)}
+    assert lines["odd.values"]["opaque"] == "<opaque>"
+    assert lines["odd.values"]["shaped"] == {"shape": "ok"}
+    assert lines["odd.values"]["keyed"] == {"1": "one"}
+    assert lines["odd.int"]["huge"] == 2**80
+    assert str(lines["odd.int"]["timestamp"]).endswith("Z")
+
+
+def test_a_run_s_actor_is_on_each_line_written_inside_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_json()
+    actor = SystemActor(
+        function_id="fn-1", run_id="run-1", event_id="ev-1", attempt=2, mode="inline"
+    )
+    with system_context(actor):
+        get_logger("app.test").info("inside.run", run_id="own-wins")
+        logging.getLogger("sqlalchemy.engine").warning("stdlib inside")
+    get_logger("app.test").info("outside.run")
+    lines = {x["event"]: x for x in json_lines(capsys.readouterr().err)}
+    inside = lines["inside.run"]
+    assert inside["actor"] == "system"
+    assert inside["audit_tag"] == "job:fn-1:run-1"
+    assert inside["function_id"] == "fn-1"
+    assert inside["run_id"] == "own-wins"  # a line's own field wins
+    assert (inside["event_id"], inside["attempt"], inside["mode"]) == (
+        "ev-1",
+        2,
+        "inline",
+    )
+    assert "event_name" not in inside  # unset fields are left out
+    assert lines["stdlib inside"]["audit_tag"] == "job:fn-1:run-1"
+    assert "actor" not in lines["outside.run"]

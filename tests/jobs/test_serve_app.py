@@ -48,7 +48,7 @@ def _edge(inner: Callable[[Scope, Receive, Send], object]) -> ServeEdge:
         tolerance_s=300,
         replay_cache=False,
     )
-    return ServeEdge(guard, guard)
+    return ServeEdge(guard, guard, inner)  # type: ignore[arg-type]
 
 
 async def test_an_escaping_exception_is_reported_once_and_raised(

@@ -3,10 +3,13 @@ parsed like the SDK parses it, ambiguity refused; and the replay cache."""
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
 from app.jobs.replay_cache import SeenSignatures
 from app.jobs.signature_freshness import (
+    PLAIN_FORM,
     Refusal,
     SignatureRefusedError,
     parse_fresh_signature,
@@ -42,6 +45,12 @@ def check(*values: str) -> Refusal | None:
         (f"t={int(NOW)}&t={int(NOW) - 9999}&s={MAC}", Refusal.AMBIGUOUS),
         (f"t={int(NOW)}&s={MAC}&s={MAC}", Refusal.AMBIGUOUS),
         ("", Refusal.MALFORMED),
+        # Not the plain form: read as the SDK reads it, with the same outcome.
+        (f"s={MAC}&t={int(NOW)}", None),
+        (f"t={int(NOW)}&s={MAC.upper()}", None),
+        (f"t=%3{str(int(NOW))[0]}{str(int(NOW))[1:]}&s={MAC}", None),
+        (f"t={int(NOW)}&s={MAC}&s=", Refusal.AMBIGUOUS),
+        (f"t={int(NOW)}&s={MAC}x", None),  # the SDK then refuses the MAC
     ],
 )
 def test_header_rules(header: str, expected: Refusal | None) -> None:
@@ -56,20 +65,37 @@ def test_missing_and_repeated_headers_are_refused() -> None:
 
 def test_replay_cache_refuses_a_second_use_until_the_window_ends() -> None:
     seen = SeenSignatures(tolerance_s=300)
-    key = seen.key("POST", b"/api/inngest?fnId=a&stepId=step", "t=1&s=x")
-    other_step = seen.key("POST", b"/api/inngest?fnId=a&stepId=two", "t=1&s=x")
+    key = seen.key("POST", "/api/inngest", b"fnId=a&stepId=step", "t=1&s=x")
+    other_step = seen.key("POST", "/api/inngest", b"fnId=a&stepId=two", "t=1&s=x")
     assert seen.reserve(key, int(NOW), NOW)
     assert not seen.reserve(key, int(NOW), NOW + 60)
     assert seen.reserve(other_step, int(NOW), NOW)  # same body, other step
     seen.forget(other_step)  # the SDK refused it: forget
     assert seen.reserve(other_step, int(NOW), NOW)
     assert len(seen) == 2
-    seen.reserve("later", int(NOW) + 400, NOW + 400)  # evicts the expired ones
+    later = seen.key("POST", "/api/inngest", b"later", "t=2&s=y")
+    seen.reserve(later, int(NOW) + 400, NOW + 400)  # evicts the expired ones
     assert len(seen) == 1
 
 
 def test_replay_cache_is_bounded() -> None:
     seen = SeenSignatures(tolerance_s=300, max_entries=3)
     for n in range(10):
-        assert seen.reserve(f"k{n}", int(NOW), NOW)
+        assert seen.reserve(seen.key("POST", "/p", b"", f"k{n}"), int(NOW), NOW)
     assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"t={int(NOW)}&s={MAC}",
+        f"t={int(NOW)}&s={'0' * 64}",
+        f"t=00{int(NOW)}&s={MAC}",  # 12 digits, the most either path takes
+        f"t={int(NOW) - 299}&s={'f' * 64}",
+    ],
+)
+def test_the_plain_form_reads_as_the_sdk_reads_it(header: str) -> None:
+    fast = parse_fresh_signature([header], now=NOW, tolerance_s=300)
+    assert PLAIN_FORM.fullmatch(header)
+    fields = urllib.parse.parse_qs(header, keep_blank_values=True)
+    assert (fast.timestamp, fast.mac) == (int(fields["t"][0]), fields["s"][0])
