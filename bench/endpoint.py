@@ -103,8 +103,8 @@ async def _fan(
     await asyncio.gather(*(one(i) for i in range(connections)))
 
 
-async def noop_rate(target: Target, calls_total: int, connections: int) -> float:
-    """Invocations per second of the no-op (bodies signed beforehand)."""
+async def noop_seconds(target: Target, calls_total: int, connections: int) -> float:
+    """Seconds for `calls_total` no-op invocations (bodies signed beforehand)."""
     per_conn = calls_total // connections
     bodies = [
         [
@@ -122,7 +122,13 @@ async def noop_rate(target: Target, calls_total: int, connections: int) -> float
 
     started = time.perf_counter()
     await _fan(connections, work, target.server)
-    return per_conn * connections / (time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+async def noop_rate(target: Target, calls_total: int, connections: int) -> float:
+    """Invocations per second of the no-op."""
+    calls_total -= calls_total % connections
+    return calls_total / await noop_seconds(target, calls_total, connections)
 
 
 async def run_once(conn: Connection, target: Target, event: dict[str, Any]) -> int:
@@ -230,6 +236,11 @@ VARIANTS: dict[str, dict[str, str | None]] = {
 }
 
 
+# Each repeat's no-op calls go in slices, the servers taking turns slice by
+# slice, so a change in the VM's speed during a repeat reaches every server.
+NOOP_SLICES = 10
+
+
 async def _noop_section(
     targets: dict[str, Target], cfg: EndpointConfig
 ) -> dict[str, Any]:
@@ -237,13 +248,18 @@ async def _noop_section(
     for target in targets.values():
         await noop_rate(target, warm, cfg.connections)
     names = list(targets)
+    per_slice = max(cfg.connections, cfg.noop_calls // NOOP_SLICES)
+    per_slice -= per_slice % cfg.connections
     repeats: list[dict[str, float]] = []
     for index in range(cfg.repeats):
-        shift = index % len(names)  # rotate who goes first
-        rates = {
-            name: await noop_rate(targets[name], cfg.noop_calls, cfg.connections)
-            for name in names[shift:] + names[:shift]
-        }
+        spent = dict.fromkeys(names, 0.0)
+        for piece in range(NOOP_SLICES):
+            shift = (index * NOOP_SLICES + piece) % len(names)  # rotate who goes first
+            for name in names[shift:] + names[:shift]:
+                spent[name] += await noop_seconds(
+                    targets[name], per_slice, cfg.connections
+                )
+        rates = {name: per_slice * NOOP_SLICES / spent[name] for name in names}
         repeats.append(
             {
                 **rates,
