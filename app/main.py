@@ -25,6 +25,7 @@ from app.api.router import api_router
 from app.core.config import Settings
 from app.core.context import RequestContextMiddleware
 from app.core.errors import register_error_handlers
+from app.core.gc_tuning import freeze_startup_heap
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
@@ -112,12 +113,14 @@ def _lifespan(
             app.state.shutting_down = True
 
         restore_sigterm = install_sigterm_drain(drain, settings.SHUTDOWN_DRAIN_S)
+        frozen = freeze_startup_heap() if settings.GC_FREEZE_AT_STARTUP else 0
         log.info(
             "app.started",
             env=settings.APP_ENV.value,
             mode="inngest" if settings.INNGEST_ENABLED else "inline",
             inngest_dev=settings.inngest_dev_mode,
             functions=len(runtime.functions),
+            gc_frozen=frozen,
         )
         try:
             yield

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # SIGTERM: /readyz answers 503 for this long before the server stops
     # accepting connections (lets the load balancer take us out). SIGINT: none.
     SHUTDOWN_DRAIN_S: float = Field(default=2.0, ge=0, le=60)
+    # After startup, move what startup built (modules, classes, the app) out of
+    # the garbage collector's reach: later full collections skip it.
+    GC_FREEZE_AT_STARTUP: bool = True
 
     # Inngest: whether our code routes work through Inngest at all.
     INNGEST_ENABLED: bool = False

@@ -20,6 +20,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "OUTBOX_BACKOFF_MAX_S": 0.5,
         "LOG_LEVEL": "INFO",
         "LOG_FORMAT": "console",
+        # One test process builds hundreds of apps: freezing the heap at each
+        # start would keep every test's objects for good (tests/core/test_gc_tuning.py).
+        "GC_FREEZE_AT_STARTUP": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
