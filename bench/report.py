@@ -207,13 +207,20 @@ def _details(results: dict[str, Any]) -> list[str]:
             "`/api/inngest` no-op, calls per second (4 connections), and where the "
             "overhead goes:",
             "",
-            "| server | calls/s | overhead vs bare SDK |",
-            "| --- | --- | --- |",
+            "| server | calls/s | overhead vs bare SDK "
+            "| server CPU per call | CPU overhead vs bare SDK |",
+            "| --- | --- | --- | --- | --- |",
         ]
+        cpu_us = noop.get("cpu_us", {})
+        cpu_over = noop.get("cpu_overhead", {})
         for name, per_s in noop["per_s"].items():
             over = noop["overhead"].get(name)
+            cpu = cpu_us.get(name)
+            cover = cpu_over.get(name)
             lines.append(
-                f"| {name} | {_s(per_s, '{:.0f}')} | {_pct(over) if over else '-'} |"
+                f"| {name} | {_s(per_s, '{:.0f}')} | {_pct(over) if over else '-'} "
+                f"| {_s(cpu, '{:.0f}') + ' µs' if cpu else '-'} "
+                f"| {_pct(cover) if cover else '-'} |"
             )
     if endpoint:
         backends = list(endpoint)
