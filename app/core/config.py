@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     DATABASE_URL: str = "sqlite+aiosqlite:///./gym_jobs.db"
     DATABASE_ECHO: bool = False
     DATABASE_PING_TIMEOUT_S: float = Field(default=2.0, gt=0, le=60)
+    # SQLite only: serialise this process's write transactions with a lock
+    # that hands over at once, instead of SQLite's busy-handler sleeps.
+    SQLITE_WRITER_GATE: bool = True
 
     SENTRY_DSN: SecretStr | None = None
     SENTRY_ENVIRONMENT: str | None = None

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
+from app.db import sqlite_writer_gate
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
@@ -22,7 +23,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={sqlite_writer_gate.SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -33,6 +34,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(settings.DATABASE_URL, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if settings.SQLITE_WRITER_GATE:
+            sqlite_writer_gate.install(engine.sync_engine, engine.url.database or "")
     return engine
 
 
