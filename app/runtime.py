@@ -35,6 +35,8 @@ class Runtime:
     inngest_client: inngest.Inngest
     relay: OutboxRelay
     dead_letters: DeadLetters
+    # The relay's own engine on SQLite (commits not fsynced), else `engine`.
+    relay_engine: AsyncEngine | None = None
     dispatcher: Dispatcher = dataclasses.field(init=False)
     functions: list[inngest.Function[Any]] = dataclasses.field(init=False)
 
@@ -57,6 +59,8 @@ class Runtime:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.relay_engine is not None and self.relay_engine is not self.engine:
+            await self.relay_engine.dispose()
 
 
 def build_runtime(
@@ -73,9 +77,21 @@ def build_runtime(
     client = build_inngest_client(
         settings, [make_middleware(retries, id_fields, dead_letters)]
     )
+    relay_engine = engine
+    if engine.dialect.name == "sqlite":
+        relay_engine = create_engine(settings, durable_commits=False)
     relay = OutboxRelay(
-        sessionmaker, EventSender(client, settings.INNGEST_SEND_DEADLINE_S), settings
+        create_sessionmaker(relay_engine),
+        EventSender(client, settings.INNGEST_SEND_DEADLINE_S),
+        settings,
     )
     return Runtime(
-        settings, engine, sessionmaker, registry, client, relay, dead_letters
+        settings,
+        engine,
+        sessionmaker,
+        registry,
+        client,
+        relay,
+        dead_letters,
+        relay_engine,
     )

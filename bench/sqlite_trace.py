@@ -7,7 +7,8 @@ time, and how often SQLite's busy handler made it sleep (and for how long).
 The busy handler is replaced by one with SQLite's own default steps (1, 2, 5,
 10, 15, 20, 25, 25, 25, 50, 50, 100 ms, capped at the 5 s busy timeout), so
 behaviour is unchanged but every wait is counted. The summary is written to
-`path` as JSON when the lifespan shuts down.
+`path` as JSON when the lifespan shuts down. Waits for the app's writer gate
+(`app/db/sqlite_writer_gate.py`) are timed as well.
 
 Finding the `sqlite3*` handle relies on CPython's `pysqlite_Connection`
 layout (the handle is the first field after the object header): fine for a
@@ -37,9 +38,10 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.local = threading.local()  # the call in progress on this thread
-        # (who, verb) -> [calls, wall ms, busy calls, busy sleeps, busy ms, max ms]
+        # (who, verb) -> [calls, wall ms, busy calls, busy sleeps, busy ms,
+        #                 max ms, gate waits (> 0.05 ms), gate ms]
         self.stats: dict[tuple[str, str], list[float]] = defaultdict(
-            lambda: [0, 0.0, 0, 0, 0.0, 0.0]
+            lambda: [0, 0.0, 0, 0, 0.0, 0.0, 0, 0.0]
         )
 
 
@@ -102,7 +104,28 @@ def _verb(fn: Any, args: tuple[Any, ...]) -> str:
     return getattr(fn, "__name__", "?")
 
 
+def _count_gate_waits() -> None:
+    """Time the app's writer gate (app/db/sqlite_writer_gate.py) too."""
+    from app.db.sqlite_writer_gate import WriterGate
+
+    acquire = WriterGate.acquire
+
+    def timed(self: WriterGate) -> None:
+        started = time.perf_counter()
+        try:
+            acquire(self)
+        finally:
+            waited = (time.perf_counter() - started) * 1000
+            call = getattr(STATE.local, "call", None)
+            if call is not None and waited > 0.05:
+                call["gate_waits"] += 1
+                call["gate_ms"] += waited
+
+    setattr(WriterGate, "acquire", timed)  # noqa: B010
+
+
 def install(path: str) -> Any:
+    _count_gate_waits()
     original: Any = aiosqlite.core.Connection._execute
 
     async def traced(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -113,7 +136,7 @@ def install(path: str) -> Any:
         retimed = bool(args) and "busy_timeout" in str(args[0])
 
         def run() -> Any:
-            call = {"sleeps": 0, "busy_ms": 0.0}
+            call = {"sleeps": 0, "busy_ms": 0.0, "gate_waits": 0, "gate_ms": 0.0}
             STATE.local.call = call
             started = time.perf_counter()
             try:
@@ -131,6 +154,8 @@ def install(path: str) -> Any:
                     row[3] += call["sleeps"]
                     row[4] += call["busy_ms"]
                     row[5] = max(row[5], wall)
+                    row[6] += call["gate_waits"]
+                    row[7] += call["gate_ms"]
 
         return await original(self, partial(run))
 
@@ -145,6 +170,8 @@ def install(path: str) -> Any:
                 "busy_sleeps": int(row[3]),
                 "busy_ms": round(row[4], 1),
                 "max_ms": round(row[5], 2),
+                "gate_waits": int(row[6]),
+                "gate_ms": round(row[7], 1),
             }
             for (who, verb), row in sorted(STATE.stats.items())
         }
