@@ -25,6 +25,7 @@ from app.api.router import api_router
 from app.core.config import Settings
 from app.core.context import RequestContextMiddleware
 from app.core.errors import register_error_handlers
+from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
@@ -42,6 +43,7 @@ class ServiceApp(FastAPI):
 
     serve_path = ""
     serve_app: ServeEdge | None = None
+    in_flight: InFlight | None = None
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -52,6 +54,13 @@ class ServiceApp(FastAPI):
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.in_flight is None:
+            await self._route(scope, receive, send)
+            return
+        with self.in_flight.track():  # the in-process relay yields to these
+            await self._route(scope, receive, send)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.serve_app is not None and serves(scope, self.serve_path):
             await self.serve_app(scope, receive, send)
         else:
@@ -89,6 +98,7 @@ def create_app(
     app.include_router(api_router)
     app.serve_path = settings.INNGEST_SERVE_PATH.rstrip("/") or "/"
     app.serve_app = build_serve_app(runtime)
+    app.in_flight = runtime.in_flight
     return app
 
 

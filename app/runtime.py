@@ -15,6 +15,7 @@ import inngest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.config import Settings
+from app.core.in_flight import InFlight
 from app.db.session import SessionMaker, create_engine, create_sessionmaker
 from app.jobs.client import build_inngest_client
 from app.jobs.dead_letters import DeadLetters
@@ -37,6 +38,8 @@ class Runtime:
     dead_letters: DeadLetters
     # The relay's own engine on SQLite (commits not fsynced), else `engine`.
     relay_engine: AsyncEngine | None = None
+    # HTTP requests in flight (counted by the app; the relay yields to them).
+    in_flight: InFlight = dataclasses.field(default_factory=InFlight)
     dispatcher: Dispatcher = dataclasses.field(init=False)
     functions: list[inngest.Function[Any]] = dataclasses.field(init=False)
 
@@ -80,10 +83,12 @@ def build_runtime(
     relay_engine = engine
     if engine.dialect.name == "sqlite":
         relay_engine = create_engine(settings, durable_commits=False)
+    in_flight = InFlight()
     relay = OutboxRelay(
         create_sessionmaker(relay_engine),
         EventSender(client, settings.INNGEST_SEND_DEADLINE_S),
         settings,
+        quiet=in_flight.wait_idle,
     )
     return Runtime(
         settings,
@@ -94,4 +99,5 @@ def build_runtime(
         relay,
         dead_letters,
         relay_engine,
+        in_flight,
     )
