@@ -26,6 +26,7 @@ from app.core.config import Settings
 from app.core.context import RequestContextMiddleware
 from app.core.errors import register_error_handlers
 from app.core.gc_tuning import freeze_startup_heap
+from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
@@ -43,6 +44,7 @@ class ServiceApp(FastAPI):
 
     serve_path = ""
     serve_app: ServeEdge | None = None
+    in_flight: InFlight | None = None
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -53,6 +55,18 @@ class ServiceApp(FastAPI):
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.in_flight is None:
+            await self._route(scope, receive, send)
+            return
+        # The in-process relay yields to requests in flight (no generator-based
+        # context manager here: this runs on every call of every step).
+        self.in_flight.started()
+        try:
+            await self._route(scope, receive, send)
+        finally:
+            self.in_flight.finished()
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.serve_app is not None and serves(scope, self.serve_path):
             await self.serve_app(scope, receive, send)
         else:
@@ -90,6 +104,7 @@ def create_app(
     app.include_router(api_router)
     app.serve_path = settings.INNGEST_SERVE_PATH.rstrip("/") or "/"
     app.serve_app = build_serve_app(runtime)
+    app.in_flight = runtime.in_flight
     return app
 
 

@@ -15,6 +15,7 @@ import inngest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.config import Settings
+from app.core.in_flight import InFlight
 from app.db.session import SessionMaker, create_engine, create_sessionmaker
 from app.jobs.client import build_inngest_client
 from app.jobs.dead_letters import DeadLetters
@@ -35,6 +36,10 @@ class Runtime:
     inngest_client: inngest.Inngest
     relay: OutboxRelay
     dead_letters: DeadLetters
+    # The relay's own engine on SQLite (commits not fsynced), else `engine`.
+    relay_engine: AsyncEngine | None = None
+    # HTTP requests in flight (counted by the app; the relay yields to them).
+    in_flight: InFlight = dataclasses.field(default_factory=InFlight)
     dispatcher: Dispatcher = dataclasses.field(init=False)
     functions: list[inngest.Function[Any]] = dataclasses.field(init=False)
 
@@ -57,6 +62,8 @@ class Runtime:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.relay_engine is not None and self.relay_engine is not self.engine:
+            await self.relay_engine.dispose()
 
 
 def build_runtime(
@@ -73,9 +80,24 @@ def build_runtime(
     client = build_inngest_client(
         settings, [make_middleware(retries, id_fields, dead_letters)]
     )
+    relay_engine = engine
+    if engine.dialect.name == "sqlite":
+        relay_engine = create_engine(settings, durable_commits=False)
+    in_flight = InFlight()
     relay = OutboxRelay(
-        sessionmaker, EventSender(client, settings.INNGEST_SEND_DEADLINE_S), settings
+        create_sessionmaker(relay_engine),
+        EventSender(client, settings.INNGEST_SEND_DEADLINE_S),
+        settings,
+        quiet=in_flight.wait_idle,
     )
     return Runtime(
-        settings, engine, sessionmaker, registry, client, relay, dead_letters
+        settings,
+        engine,
+        sessionmaker,
+        registry,
+        client,
+        relay,
+        dead_letters,
+        relay_engine,
+        in_flight,
     )

@@ -107,6 +107,31 @@ def _maybe_profiled(app: FastAPI) -> Any:
     return profiled
 
 
+def _maybe_traced(app: Any) -> Any:
+    """`BENCH_SQLITE_TRACE=<file>`: count SQLite calls, their time and busy
+    waits in this process (`bench/sqlite_trace.py`), written at shutdown."""
+    target = os.environ.get("BENCH_SQLITE_TRACE")
+    if not target:
+        return app
+    from bench import sqlite_trace
+
+    dump = sqlite_trace.install(target)
+
+    async def traced(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+
+        async def send_and_dump(message: Any) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                dump()
+            await send(message)
+
+        await app(scope, receive, send_and_dump)
+
+    return traced
+
+
 def full_app() -> Any:
     settings = Settings(_env_file=None)
     app = create_app(
@@ -115,7 +140,7 @@ def full_app() -> Any:
     if os.environ.get("BENCH_DISPATCH", "on") == "off":
         app.dependency_overrides[get_dispatch] = no_dispatch
     _strip(app, os.environ.get("BENCH_STRIP", ""))
-    return _maybe_profiled(app)
+    return _maybe_traced(_maybe_profiled(app))
 
 
 def _strip(app: Any, parts: str) -> None:

@@ -76,13 +76,17 @@ class Settings(BaseSettings):
     OUTBOX_MAX_REJECTIONS: int = Field(default=5, ge=1, le=100)
     OUTBOX_LEASE_S: float = Field(default=30.0, gt=0, le=3600)
     # After a commit wakes the relay, wait this long before the cycle, so
-    # commits close together share one claim + send (off the request path).
+    # commits close together share one claim + send (off the request path);
+    # also the longest it waits for no request in flight before a claim or mark.
     OUTBOX_RELAY_WAKE_DELAY_MS: int = Field(default=100, ge=0, le=5000)
     OUTBOX_RELAY_IN_PROCESS: bool = True
 
     DATABASE_URL: str = "sqlite+aiosqlite:///./gym_jobs.db"
     DATABASE_ECHO: bool = False
     DATABASE_PING_TIMEOUT_S: float = Field(default=2.0, gt=0, le=60)
+    # SQLite only: serialise this process's write transactions with a lock
+    # that hands over at once, instead of SQLite's busy-handler sleeps.
+    SQLITE_WRITER_GATE: bool = True
 
     SENTRY_DSN: SecretStr | None = None
     SENTRY_ENVIRONMENT: str | None = None

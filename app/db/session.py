@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, text
@@ -14,25 +15,40 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
+from app.db import sqlite_writer_gate
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(
+            f"PRAGMA busy_timeout={sqlite_writer_gate.SQLITE_BUSY_TIMEOUT_MS}"
+        )
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.close()
+
+    return on_connect
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(settings: Settings, *, durable_commits: bool = True) -> AsyncEngine:
+    """`durable_commits=False` (SQLite only; the relay's engine): commits are
+    not fsynced (WAL with `synchronous=NORMAL`), so they hold SQLite's write
+    lock for microseconds instead of a disk flush. Safe for what the relay
+    writes: a lease or a "sent" mark lost in an OS crash or power cut only
+    means the event is sent again, and the event id de-duplicates it."""
     kwargs: dict[str, Any] = {"echo": settings.DATABASE_ECHO}
     if settings.DATABASE_URL.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
     engine = create_async_engine(settings.DATABASE_URL, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        synchronous = "FULL" if durable_commits else "NORMAL"
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(synchronous))
+        if settings.SQLITE_WRITER_GATE:
+            sqlite_writer_gate.install(engine.sync_engine, engine.url.database or "")
     return engine
 
 

@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from app.core.config import Settings
 from app.core.logging import get_logger
@@ -49,11 +49,13 @@ class OutboxRelay:
         settings: Settings,
         *,
         clock: Callable[[], dt.datetime] = utcnow,
+        quiet: Callable[[float], Awaitable[bool]] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sender = sender
         self._settings = settings
         self._clock = clock
+        self._quiet = quiet
         self.owner = f"relay-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -105,8 +107,15 @@ class OutboxRelay:
             log.exception("relay.cycle_failed", error=type(exc).__name__)
             return CycleResult(failed=1)
 
+    async def _yield_to_requests(self) -> None:
+        """Write between the process's requests, not during one (waits at
+        most `OUTBOX_RELAY_WAKE_DELAY_MS`; see app/core/in_flight.py)."""
+        if self._quiet is not None:
+            await self._quiet(self._settings.OUTBOX_RELAY_WAKE_DELAY_MS / 1000)
+
     async def run_once(self) -> CycleResult:
         """One cycle: claim due rows, send them, record the outcome."""
+        await self._yield_to_requests()
         async with self._sessionmaker() as session, session.begin():
             rows = await outbox_repo.claim_due(
                 session,
@@ -136,6 +145,7 @@ class OutboxRelay:
             counts = failure.rejected and len(rows) == 1
             await self._record_failure(rows, failure, counts_as_rejection=counts)
             return False
+        await self._yield_to_requests()
         async with self._sessionmaker() as session, session.begin():
             await outbox_repo.mark_sent(session, [r.id for r in rows], self._clock())
         log.info("relay.sent", count=len(rows))

@@ -32,30 +32,33 @@ def _due(now: dt.datetime) -> Any:
 async def claim_due(
     session: AsyncSession, *, owner: str, now: dt.datetime, limit: int, lease_s: float
 ) -> list[OutboxEvent]:
-    """Lease up to `limit` due rows for `owner` (safe with several relays)."""
+    """Lease up to `limit` due rows for `owner` (safe with several relays).
+
+    One statement (`UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
+    RETURNING …`): on SQLite the write lock is held for one round trip, not
+    for a select, an update and a re-read. A read first, so an idle poll
+    never takes the write lock."""
+    any_due = await session.scalar(select(OutboxEvent.id).where(_due(now)).limit(1))
+    if any_due is None:
+        return []
     candidates = (
         select(OutboxEvent.id)
         .where(_due(now))
         .order_by(OutboxEvent.next_attempt_at, OutboxEvent.created_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
-    )
-    ids = list((await session.scalars(candidates)).all())
-    if not ids:
-        return []
-    await session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id.in_(ids), _due(now))
-        .values(lease_owner=owner, leased_until=now + dt.timedelta(seconds=lease_s))
-        .execution_options(synchronize_session=False)
+        .scalar_subquery()
     )
     claimed = await session.scalars(
-        select(OutboxEvent)
-        .where(OutboxEvent.id.in_(ids), OutboxEvent.lease_owner == owner)
-        .order_by(OutboxEvent.next_attempt_at, OutboxEvent.created_at)
-        .execution_options(populate_existing=True)
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_(candidates), _due(now))
+        .values(lease_owner=owner, leased_until=now + dt.timedelta(seconds=lease_s))
+        .returning(OutboxEvent),
+        execution_options={"synchronize_session": False, "populate_existing": True},
     )
-    return list(claimed.all())
+    rows = list(claimed.all())
+    rows.sort(key=lambda row: (row.next_attempt_at, row.created_at))
+    return rows
 
 
 async def mark_sent(
