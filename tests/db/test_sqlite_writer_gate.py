@@ -29,8 +29,9 @@ from app.db.session import SessionMaker, create_engine, create_sessionmaker
 from app.jobs.event_sender import EventSender
 from app.jobs.outbox_relay import OutboxRelay
 from app.runtime import build_runtime
-from tests.fakes.event_api import TEST_EVENT_KEY, FakeEventApi
+from tests.fakes.event_api import FakeEventApi
 from tests.support.serving import LoopbackServer
+from tests.support.settings import relay_settings
 
 pytestmark = pytest.mark.db
 WAIT_S = 10.0  # well above the gate's 5 s timeout: a stuck writer fails first
@@ -212,13 +213,7 @@ async def test_relay_and_writers_interleave_and_every_row_is_sent_once(
     event_api: tuple[FakeEventApi, LoopbackServer],
 ) -> None:
     fake, server = event_api
-    settings = settings_factory(
-        INNGEST_ENABLED=True,
-        INNGEST_EVENT_KEY=TEST_EVENT_KEY,
-        INNGEST_EVENT_API_BASE_URL=server.url,
-        INNGEST_API_BASE_URL=server.url,
-        OUTBOX_BATCH_SIZE=3,
-    )
+    settings = relay_settings(settings_factory, server.url, OUTBOX_BATCH_SIZE=3)
     runtime = build_runtime(settings)
     try:
         sessionmaker = create_sessionmaker(strict)

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.core.config import Settings
 from app.db.models import OutboxEvent, OutboxStatus
 from app.runtime import build_runtime
-from tests.fakes.event_api import TEST_EVENT_KEY, FakeEventApi
+from tests.fakes.event_api import FakeEventApi
 from tests.support.serving import LoopbackServer
+from tests.support.settings import relay_settings
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.db
@@ -35,11 +36,9 @@ async def test_relay_waits_for_the_request_in_flight_then_sends(
     event_api: tuple[FakeEventApi, LoopbackServer],
 ) -> None:
     fake, server = event_api
-    settings = settings_factory(
-        INNGEST_ENABLED=True,
-        INNGEST_EVENT_KEY=TEST_EVENT_KEY,
-        INNGEST_EVENT_API_BASE_URL=server.url,
-        INNGEST_API_BASE_URL=server.url,
+    settings = relay_settings(
+        settings_factory,
+        server.url,
         OUTBOX_RELAY_WAKE_DELAY_MS=5000,  # the longest it may wait for a quiet moment
     )
     runtime = build_runtime(settings)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.core.config import Environment, Settings
+from tests.fakes.event_api import TEST_EVENT_KEY
 
 TEST_AUTH_SECRET = "test-auth-secret-that-is-long-enough-0123456789"
 
@@ -26,3 +28,18 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
+
+
+def relay_settings(
+    settings_factory: Callable[..., Settings], event_api_url: str, **overrides: Any
+) -> Settings:
+    """Inngest mode with the outbox relay sending to a loopback event API
+    (tests/fakes/event_api.py, which accepts `TEST_EVENT_KEY`)."""
+    values: dict[str, Any] = {
+        "INNGEST_ENABLED": True,
+        "INNGEST_EVENT_KEY": TEST_EVENT_KEY,
+        "INNGEST_EVENT_API_BASE_URL": event_api_url,
+        "INNGEST_API_BASE_URL": event_api_url,
+    }
+    values.update(overrides)
+    return settings_factory(**values)
