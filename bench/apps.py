@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import os
+from collections.abc import Callable
 from typing import Any
 
 import inngest
@@ -81,43 +82,11 @@ def no_dispatch(session: SessionDep) -> NoDispatch:
     return NoDispatch()  # same dependencies as the real one (the session)
 
 
-def _maybe_profiled(app: FastAPI) -> Any:
-    """`BENCH_PROFILE=<file>`: cProfile this server process, written out when
-    the lifespan shuts down (uvicorn re-raises SIGTERM afterwards, so atexit
-    would not run)."""
-    target = os.environ.get("BENCH_PROFILE")
-    if not target:
-        return app
-    profiler = cProfile.Profile()
-    profiler.enable()
+def _dump_at_shutdown(app: Any, dump: Callable[[], None]) -> Any:
+    """`app`, calling `dump` when the lifespan shuts down (uvicorn re-raises
+    SIGTERM afterwards, so atexit would not run)."""
 
-    async def profiled(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "lifespan":
-            await app(scope, receive, send)
-            return
-
-        async def send_and_dump(message: Any) -> None:
-            if message["type"] == "lifespan.shutdown.complete":
-                profiler.disable()
-                profiler.dump_stats(target)
-            await send(message)
-
-        await app(scope, receive, send_and_dump)
-
-    return profiled
-
-
-def _maybe_traced(app: Any) -> Any:
-    """`BENCH_SQLITE_TRACE=<file>`: count SQLite calls, their time and busy
-    waits in this process (`bench/sqlite_trace.py`), written at shutdown."""
-    target = os.environ.get("BENCH_SQLITE_TRACE")
-    if not target:
-        return app
-    from bench import sqlite_trace
-
-    dump = sqlite_trace.install(target)
-
-    async def traced(scope: Any, receive: Any, send: Any) -> None:
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "lifespan":
             await app(scope, receive, send)
             return
@@ -129,7 +98,34 @@ def _maybe_traced(app: Any) -> Any:
 
         await app(scope, receive, send_and_dump)
 
-    return traced
+    return wrapped
+
+
+def _maybe_profiled(app: FastAPI) -> Any:
+    """`BENCH_PROFILE=<file>`: cProfile this server process, written out at
+    shutdown."""
+    target = os.environ.get("BENCH_PROFILE")
+    if not target:
+        return app
+    profiler = cProfile.Profile()
+    profiler.enable()
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(target)
+
+    return _dump_at_shutdown(app, dump)
+
+
+def _maybe_traced(app: Any) -> Any:
+    """`BENCH_SQLITE_TRACE=<file>`: count SQLite calls, their time and busy
+    waits in this process (`bench/sqlite_trace.py`), written at shutdown."""
+    target = os.environ.get("BENCH_SQLITE_TRACE")
+    if not target:
+        return app
+    from bench import sqlite_trace
+
+    return _dump_at_shutdown(app, sqlite_trace.install(target))
 
 
 def full_app() -> Any:

@@ -248,6 +248,7 @@ async def _noop_section(
     for target in targets.values():
         await noop_rate(target, warm, cfg.connections)
     names = list(targets)
+    others = [name for name in names if name != "bare"]
     per_slice = max(cfg.connections, cfg.noop_calls // NOOP_SLICES)
     per_slice -= per_slice % cfg.connections
     repeats: list[dict[str, float]] = []
@@ -266,7 +267,6 @@ async def _noop_section(
                 cpu[name] += server.cpu_seconds() - before
         rates = {name: calls / spent[name] for name in names}
         cpu_us = {name: cpu[name] / calls * 1e6 for name in names}
-        others = [name for name in names if name != "bare"]
         repeats.append(
             {
                 **rates,
@@ -283,7 +283,6 @@ async def _noop_section(
             }
         )
     overhead = Summary.of([r["overhead:full"] for r in repeats])
-    others = [name for name in names if name != "bare"]
     return {
         "repeats": repeats,
         "per_s": {name: Summary.of([r[name] for r in repeats]) for name in names},

@@ -9,8 +9,6 @@ waits for it, and on one core the relay's work is the request's delay.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
 
 
 class InFlight:
@@ -31,14 +29,6 @@ class InFlight:
         self._count -= 1
         if self._count == 0:
             self._idle.set()
-
-    @contextlib.contextmanager
-    def track(self) -> Iterator[None]:
-        self.started()
-        try:
-            yield
-        finally:
-            self.finished()
 
     async def wait_idle(self, max_s: float) -> bool:
         """Until no request is in flight, at most `max_s`; True if idle."""

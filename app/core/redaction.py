@@ -138,12 +138,7 @@ def redact_in_place(target: MutableMapping[str, Any]) -> None:
     for key, value in list(target.items()):
         if key in PASSTHROUGH or key.startswith("_"):
             continue
-        if is_sensitive_key(key):
-            target[key] = REDACTED
-        elif type(value) is str:  # the common case, straight to the text rule
-            target[key] = scrub_text(value)
-        elif type(value) not in _ATOMS:
-            target[key] = redact(value)
+        target[key] = REDACTED if is_sensitive_key(key) else redact(value)
 
 
 def redact_event_dict(

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import inngest
 
+from app.core.context import SystemActor
+
 if TYPE_CHECKING:
     from app.runtime import Runtime
 
@@ -32,6 +34,19 @@ class JobContext(Protocol):
     async def step(self, step_id: str, fn: Callable[[], Awaitable[T]]) -> T: ...
 
     async def sleep(self, step_id: str, duration: dt.timedelta) -> None: ...
+
+
+def inngest_run_actor(
+    function_id: str, ctx: inngest.Context | inngest.ContextSync
+) -> SystemActor:
+    """The actor of one call of an Inngest run (attempt counted from 1)."""
+    return SystemActor(
+        function_id=function_id,
+        run_id=ctx.run_id,
+        event_id=ctx.event.id or None,
+        event_name=ctx.event.name,
+        attempt=ctx.attempt + 1,
+    )
 
 
 class InngestJobContext:

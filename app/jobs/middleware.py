@@ -26,6 +26,7 @@ from app.jobs.dead_letters import (
     error_code_of,
 )
 from app.jobs.failure_report import report_failure
+from app.jobs.job_context import inngest_run_actor
 
 FUNCTION_FAILED = "inngest/function.failed"
 
@@ -45,8 +46,8 @@ def make_middleware(
         event_id = ""
         event_data: Mapping[str, object] = {}  # replaced, never changed, per call
         failure_handler = False
-        # The run's ids on each of this middleware's lines (worker lines get
-        # them from the run's actor, app/core/context.py).
+        # The run's log context on each of this middleware's lines: the same
+        # fields worker lines get from the run's actor (app/core/context.py).
         fields: dict[str, object] = {}  # replaced, never changed, per call
 
         async def transform_input(
@@ -62,13 +63,7 @@ def make_middleware(
             self.event_id = ctx.event.id or ""
             self.failure_handler = self.event_name == FUNCTION_FAILED
             self.event_data = ctx.event.data  # read for ids on failure only
-            self.fields = {
-                "function_id": self.fn_id,
-                "run_id": self.run_id,
-                "event_id": self.event_id,
-                "event_name": self.event_name,
-                "attempt": self.attempt + 1,
-            }
+            self.fields = inngest_run_actor(self.fn_id, ctx).log_fields()
             scope = sentry_sdk.get_isolation_scope()
             scope.set_tag("inngest.function_id", self.fn_id)
             scope.set_tag("inngest.run_id", ctx.run_id)

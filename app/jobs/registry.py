@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import inngest
 
-from app.core.context import SystemActor, system_context
+from app.core.context import system_context
 from app.jobs.dead_letters import EventIdFields
 from app.jobs.events.base import PlatformEvent
 from app.jobs.events.privacy import MemberErased
 from app.jobs.failure_handler import make_failure_handler
-from app.jobs.job_context import Handler, InngestJobContext
+from app.jobs.job_context import Handler, InngestJobContext, inngest_run_actor
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
@@ -116,14 +116,7 @@ def _to_function(worker: Worker, runtime: Runtime) -> inngest.Function[Any]:
     event_type = worker.event
 
     async def run(ctx: inngest.Context) -> Any:
-        actor = SystemActor(
-            function_id=worker.fn_id,
-            run_id=ctx.run_id,
-            event_id=ctx.event.id or None,
-            event_name=ctx.event.name,
-            attempt=ctx.attempt + 1,
-        )
-        with system_context(actor):
+        with system_context(inngest_run_actor(worker.fn_id, ctx)):
             if event_type is None:
                 payload: Any = None
             else:

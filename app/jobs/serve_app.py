@@ -5,9 +5,10 @@ only what it needs:
 
     ServeEdge → TrustedHostMiddleware → InngestServeGuard → BodyCap → serve app
 
-- `ServeEdge`: a fresh Sentry scope and log context per call (the run's ids are
-  bound into both by the Inngest middleware, app/jobs/middleware.py), and a
-  Sentry report of any exception that escapes below it.
+- `ServeEdge`: a fresh Sentry scope and log context per call (the Inngest
+  middleware tags the scope with the run's ids, app/jobs/middleware.py; log
+  lines get them from the run's actor, app/core/context.py), and a Sentry
+  report of any exception that escapes below it.
 - the trusted-host check of the API (`ALLOWED_HOSTS`);
 - `InngestServeGuard`: signature freshness and replays (app/jobs/serve_guard.py);
 - `BodyCap`: the endpoint's own body cap, `INNGEST_MAX_BODY_BYTES`

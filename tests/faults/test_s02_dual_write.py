@@ -29,13 +29,13 @@ from tests.e2e import scenarios
 from tests.fakes.event_api import FakeEventApi
 from tests.fakes.probe import ProbeWorker, build_probe_app
 from tests.faults.harness import (
-    EVENT_KEY,
     SIGNING_KEY,
     InngestStack,
     inngest_stack,
 )
 from tests.inngest_server import RunStatus
 from tests.support.serving import LoopbackServer, serve, serve_asgi
+from tests.support.settings import relay_settings
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.db
@@ -99,12 +99,8 @@ async def test_rolled_back_request_publishes_nothing(
     event_api: tuple[FakeEventApi, LoopbackServer],
 ) -> None:
     fake, api = event_api
-    settings = settings_factory(
-        INNGEST_ENABLED=True,
-        INNGEST_EVENT_KEY=EVENT_KEY,
-        INNGEST_SIGNING_KEY=SIGNING_KEY,
-        INNGEST_EVENT_API_BASE_URL=api.url,
-        INNGEST_API_BASE_URL=api.url,
+    settings = relay_settings(
+        settings_factory, api.url, INNGEST_SIGNING_KEY=SIGNING_KEY
     )
     async with (
         serve(build_probe_app(settings, ProbeWorker())) as app,

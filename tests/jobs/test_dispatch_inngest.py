@@ -15,15 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.models import Gym, OutboxEvent, OutboxStatus
-from tests.fakes.event_api import TEST_EVENT_KEY, FakeEventApi, Mode
+from tests.fakes.event_api import FakeEventApi, Mode
 from tests.fakes.probe import ProbeWorker, build_probe_app
 from tests.support import waiting
 from tests.support.sentry_capture import CapturingTransport
 from tests.support.serving import LoopbackServer, serve
+from tests.support.settings import relay_settings
 
 pytestmark = pytest.mark.db
 
-EVENT_KEY = TEST_EVENT_KEY
 SIGNING_KEY = "signkey-test-" + "ab" * 32
 WAIT_S = 15.0
 
@@ -38,12 +38,10 @@ def enabled_settings(
     event_api: tuple[FakeEventApi, LoopbackServer],
 ) -> Settings:
     _, server = event_api
-    return settings_factory(
-        INNGEST_ENABLED=True,
-        INNGEST_EVENT_KEY=EVENT_KEY,
+    return relay_settings(
+        settings_factory,
+        server.url,
         INNGEST_SIGNING_KEY=SIGNING_KEY,
-        INNGEST_EVENT_API_BASE_URL=server.url,
-        INNGEST_API_BASE_URL=server.url,
         INNGEST_SEND_TIMEOUT_MS=300,
         INNGEST_SEND_DEADLINE_S=1.0,
     )

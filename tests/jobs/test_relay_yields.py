@@ -53,13 +53,12 @@ async def test_relay_waits_for_the_request_in_flight_then_sends(
                     payload={},
                 )
             )
-        request = runtime.in_flight.track()
-        request.__enter__()  # a request is being served
+        runtime.in_flight.started()  # a request is being served
         cycle = asyncio.create_task(runtime.relay.run_once())
         await asyncio.sleep(0.2)
         assert not cycle.done()
         assert await _leased_or_sent(engine) == 0  # nothing claimed meanwhile
-        request.__exit__(None, None, None)
+        runtime.in_flight.finished()
         result = await asyncio.wait_for(cycle, 10)
         assert result.sent == 1
         assert fake.event_ids == ["evt-1"]
