@@ -22,6 +22,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.router import api_router
+from app.core.access_log import AccessLog
 from app.core.config import Settings
 from app.core.context import RequestContextMiddleware
 from app.core.errors import register_error_handlers
@@ -109,8 +110,9 @@ def create_app(
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    """Outermost last: request context → trusted hosts."""
+    """Outermost last: request context → access line → trusted hosts."""
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(AccessLog, every=settings.LOG_ACCESS)
     app.add_middleware(RequestContextMiddleware)
 
 

@@ -128,6 +128,41 @@ def _maybe_traced(app: Any) -> Any:
     return _dump_at_shutdown(app, sqlite_trace.install(target))
 
 
+def _maybe_gc_counted(app: Any) -> Any:
+    """`BENCH_GC_STATS=<file>`: count this server's garbage collections by
+    generation and the time spent in them, written as JSON at shutdown."""
+    target = os.environ.get("BENCH_GC_STATS")
+    if not target:
+        return app
+    import gc
+    import json
+    import time
+
+    counts = [0, 0, 0]
+    seconds = [0.0, 0.0, 0.0]
+    collected = [0, 0, 0]
+    started: list[float] = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        generation = info["generation"]
+        if phase == "start":
+            started[0] = time.perf_counter()
+            return
+        counts[generation] += 1
+        seconds[generation] += time.perf_counter() - started[0]
+        collected[generation] += info.get("collected", 0)
+
+    gc.callbacks.append(on_gc)
+
+    def dump() -> None:
+        gc.callbacks.remove(on_gc)
+        stats = {"counts": counts, "seconds": seconds, "collected": collected}
+        with open(target, "w") as out:
+            json.dump(stats, out)
+
+    return _dump_at_shutdown(app, dump)
+
+
 def full_app() -> Any:
     settings = Settings(_env_file=None)
     app = create_app(
@@ -136,7 +171,7 @@ def full_app() -> Any:
     if os.environ.get("BENCH_DISPATCH", "on") == "off":
         app.dependency_overrides[get_dispatch] = no_dispatch
     _strip(app, os.environ.get("BENCH_STRIP", ""))
-    return _maybe_traced(_maybe_profiled(app))
+    return _maybe_gc_counted(_maybe_traced(_maybe_profiled(app)))
 
 
 def _strip(app: Any, parts: str) -> None:
@@ -167,7 +202,7 @@ def bare_app() -> Any:
 
     app = FastAPI()
     inngest.fast_api.serve(app, client, [bare_noop], serve_path="/api/inngest")
-    return _maybe_profiled(app)
+    return _maybe_gc_counted(_maybe_profiled(app))
 
 
 def fake_event_api() -> Starlette:

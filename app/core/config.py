@@ -94,8 +94,11 @@ class Settings(BaseSettings):
 
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     LOG_FORMAT: Literal["console", "json"] | None = None
-    # uvicorn's access line for successful calls to the serve path (one per
-    # step); the job.* lines already say what ran. Failed calls always log.
+    # Access lines (app/core/access_log.py): every API request, or only those
+    # answered 4xx/5xx when false.
+    LOG_ACCESS: bool = True
+    # ...and every call to the serve path (one per step; the job.* lines
+    # already say what ran). Calls answered 4xx/5xx always log.
     LOG_INNGEST_ACCESS: bool = False
 
     AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)

@@ -16,9 +16,11 @@ from typing import Any
 
 import sentry_sdk
 
-# The job.* lines are written as an Inngest call ends, with its Sentry scope:
-# as breadcrumbs they would never precede an event of theirs.
+# The job.* and access lines are written as a call ends, with its Sentry
+# scope: as breadcrumbs they would never precede an event of theirs.
 JOB_LOGGER = "app.jobs.run"
+ACCESS_LOGGER = "app.access"
+_NOT_BREADCRUMB_LOGGERS = frozenset({JOB_LOGGER, ACCESS_LOGGER})
 _NOT_BREADCRUMB_DATA = frozenset({"event", "level", "logger", "timestamp"})
 
 
@@ -85,7 +87,7 @@ def breadcrumb(
     """A Sentry breadcrumb for INFO and above (values already redacted; the
     level as `add_log_level` normalised it)."""
     level = event_dict.get("level")
-    if logger.name == JOB_LOGGER or level == "debug":
+    if logger.name in _NOT_BREADCRUMB_LOGGERS or level == "debug":
         return event_dict
     sentry_sdk.add_breadcrumb(
         type="log",

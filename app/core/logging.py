@@ -61,24 +61,6 @@ def _renderer(settings: Settings) -> list[Processor]:
     ]
 
 
-class QuietServeCalls(logging.Filter):
-    """Drops uvicorn's access line for successful calls to the serve path."""
-
-    def __init__(self, serve_path: str) -> None:
-        super().__init__()
-        self._path = serve_path.rstrip("/") or "/"
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        # uvicorn.access: (client, method, path with query, http version, status)
-        if not isinstance(args, tuple) or len(args) != 5:
-            return True
-        path, status = str(args[2]).partition("?")[0], args[4]
-        if path.rstrip("/") != self._path:
-            return True
-        return not (isinstance(status, int) and status < 400)
-
-
 def configure_logging(settings: Settings) -> None:
     renderer = _renderer(settings)
     formatter: dict[str, Any] = {
@@ -111,11 +93,9 @@ def configure_logging(settings: Settings) -> None:
     )
     for name, level in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(level)
-    access = logging.getLogger("uvicorn.access")
-    for old in [f for f in access.filters if isinstance(f, QuietServeCalls)]:
-        access.removeFilter(old)
-    if not settings.LOG_INNGEST_ACCESS:
-        access.addFilter(QuietServeCalls(settings.INNGEST_SERVE_PATH))
+    # The app writes its own access lines (app/core/access_log.py); uvicorn's
+    # would build a record on every call only to have it dropped.
+    logging.getLogger("uvicorn.access").disabled = True
     structlog.configure(
         processors=[
             *_shared_processors(settings, log_sink.add_logger_name),

@@ -3,12 +3,15 @@
 Inngest calls this endpoint once per step of every run, so each call carries
 only what it needs:
 
-    ServeEdge → TrustedHostMiddleware → InngestServeGuard → BodyCap → serve app
+    ServeEdge → AccessLog → TrustedHostMiddleware → InngestServeGuard → BodyCap
+              → serve app
 
 - `ServeEdge`: a fresh Sentry scope and log context per call (the Inngest
   middleware tags the scope with the run's ids, app/jobs/middleware.py; log
   lines get them from the run's actor, app/core/context.py), and a Sentry
   report of any exception that escapes below it.
+- `AccessLog`: a line for calls answered 4xx/5xx, or for every call with
+  `LOG_INNGEST_ACCESS=true` (app/core/access_log.py);
 - the trusted-host check of the API (`ALLOWED_HOSTS`);
 - `InngestServeGuard`: signature freshness and replays (app/jobs/serve_guard.py);
 - `BodyCap`: the endpoint's own body cap, `INNGEST_MAX_BODY_BYTES`
@@ -30,6 +33,7 @@ from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.access_log import AccessLog
 from app.core.errors import register_error_handlers
 from app.jobs.body_cap import BodyCap
 from app.jobs.serve_guard import InngestServeGuard
@@ -91,4 +95,5 @@ def build_serve_app(runtime: Runtime) -> ServeEdge:
         replay_cache=settings.INNGEST_REPLAY_CACHE,
     )
     hosts = TrustedHostMiddleware(guard, allowed_hosts=settings.allowed_hosts)
-    return ServeEdge(hosts, guard, endpoint)
+    logged = AccessLog(hosts, every=settings.LOG_INNGEST_ACCESS, with_query=True)
+    return ServeEdge(logged, guard, endpoint)

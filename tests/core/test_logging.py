@@ -64,42 +64,6 @@ def test_httpx_is_quiet_because_the_event_key_is_in_its_urls() -> None:
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
 
 
-def _access_line(path: str, status: int) -> None:
-    logging.getLogger("uvicorn.access").info(
-        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", path, "1.1", status
-    )
-
-
-def test_successful_inngest_calls_leave_no_access_line(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    configure_json()
-    _access_line("/api/inngest?fnId=app-fn&stepId=step", 206)
-    _access_line("/api/inngest?fnId=app-fn&stepId=step", 200)
-    _access_line("/api/inngest?fnId=app-fn&stepId=step", 401)
-    _access_line("/api/inngest?fnId=app-fn&stepId=step", 500)
-    _access_line("/api/v1/check-ins", 201)
-    events = [line["event"] for line in json_lines(capsys.readouterr().err)]
-    assert len(events) == 3
-    assert any("401" in str(e) for e in events)
-    assert any("500" in str(e) for e in events)
-    assert any("/api/v1/check-ins" in str(e) for e in events)
-
-
-def test_log_inngest_access_keeps_every_access_line(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    configure_logging(
-        Settings(_env_file=None, LOG_FORMAT="json", LOG_INNGEST_ACCESS=True)
-    )
-    _access_line("/api/inngest?fnId=app-fn&stepId=step", 206)
-    _access_line("/api/inngest", 200)
-    assert len(json_lines(capsys.readouterr().err)) == 2
-    configure_json()  # the filter comes back, once
-    access = logging.getLogger("uvicorn.access")
-    assert len(access.filters) == 1
-
-
 def test_lines_below_the_level_are_dropped_before_any_processor(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -81,7 +81,7 @@ def test_log_lines_carry_no_canary(
     with structlog.contextvars.bound_contextvars(email=EMAIL):
         log.info("member.updated", hrv=HRV, data={"nested": {"token": TOKEN}})
         log.info(f"free text mentioning {EMAIL}")
-        logging.getLogger("uvicorn.access").info("GET /x?email=%s 200", EMAIL)
+        logging.getLogger("uvicorn.error").info("GET /x?email=%s 200", EMAIL)
         try:
             raise ValueError(f"bad address {EMAIL}")
         except ValueError:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -107,3 +110,33 @@ async def test_the_serve_path_skips_the_api_middleware(
     # The API's OpenAPI schema no longer lists the SDK's routes.
     paths = (await client.get("/openapi.json")).json()["paths"]
     assert "/api/inngest" not in paths
+
+
+@pytest.mark.db
+async def test_access_lines_for_api_requests_and_failed_serve_calls_only(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    app: FastAPI = create_app(settings_factory(LOG_FORMAT="json"))
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    logging.getLogger().addHandler(handler)
+    try:
+        async with serve(app) as server, httpx.AsyncClient(base_url=server.url) as c:
+            await c.get("/healthz", headers={"x-request-id": "req-9"})
+            assert (await c.get("/api/inngest")).status_code == 200
+            failed = await c.post("/api/inngest?fnId=no-such-fn&stepId=step")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert failed.status_code >= 400
+    lines = [
+        json.loads(line)
+        for line in buffer.getvalue().splitlines()
+        if '"http.request"' in line
+    ]
+    assert [(line["path"], line["status"]) for line in lines] == [
+        ("/healthz", 200),
+        ("/api/inngest", failed.status_code),
+    ]
+    assert lines[0]["request_id"] == "req-9"
+    assert lines[1]["query"] == "fnId=no-such-fn&stepId=step"
+    assert "request_id" not in lines[1]

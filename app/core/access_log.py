@@ -1,0 +1,75 @@
+"""One access line per HTTP request, written by the app itself.
+
+uvicorn's access logger is switched off (app/core/logging.py). It builds a
+stdlib record, with a walk up the caller's frames, for every request before
+any filter can drop it: about 20 µs, paid on every Inngest step call even
+when the line is then dropped (README, "Benchmarks"). Ours is
+a structlog line with the request's fields, built only when it is written:
+
+- API requests: every one (`LOG_ACCESS=false`: only those answered 4xx/5xx),
+  with its request id from the log context (RequestContextMiddleware);
+- `/api/inngest`: calls answered 4xx/5xx, and every call with
+  `LOG_INNGEST_ACCESS=true` (a successful call comes once per step, and the
+  job.* lines already say what ran).
+
+The query string is left out of API lines (it can carry codes or emails); a
+serve call's query is Inngest's `fnId` and `stepId`, and is kept.
+"""
+
+from __future__ import annotations
+
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.log_sink import ACCESS_LOGGER
+from app.core.logging import bound_logger
+
+
+class AccessLog:
+    """Pure ASGI middleware writing `http.request` lines."""
+
+    def __init__(self, app: ASGIApp, *, every: bool, with_query: bool = False) -> None:
+        self.app = app
+        self.every = every  # False: only responses with status >= 400
+        self.with_query = with_query
+        self._log = bound_logger(ACCESS_LOGGER)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def send_seen(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_seen)
+        except Exception:
+            status = status or 500  # the server answers 500 for it
+            raise
+        finally:
+            # No response started (a client that went away): no line, as
+            # uvicorn would not write one either.
+            if status and (self.every or status >= 400):
+                self._write(scope, status, time.perf_counter() - started)
+
+    def _write(self, scope: Scope, status: int, seconds: float) -> None:
+        fields: dict[str, object] = {
+            "method": scope.get("method"),
+            "path": scope.get("path"),
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "http_version": scope.get("http_version"),
+        }
+        if self.with_query and scope.get("query_string"):
+            fields["query"] = bytes(scope["query_string"]).decode("latin-1")
+        client = scope.get("client")
+        if client:
+            fields["client"] = client[0]
+        self._log.info("http.request", **fields)
