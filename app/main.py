@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -26,7 +27,7 @@ from app.core.access_log import AccessLog
 from app.core.config import Settings
 from app.core.context import RequestContextMiddleware
 from app.core.errors import register_error_handlers
-from app.core.gc_tuning import freeze_startup_heap
+from app.core.gc_tuning import freeze_startup_heap, set_young_threshold
 from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
@@ -130,6 +131,9 @@ def _lifespan(
             app.state.shutting_down = True
 
         restore_sigterm = install_sigterm_drain(drain, settings.SHUTDOWN_DRAIN_S)
+        young = gc.get_threshold()[0]
+        if settings.GC_YOUNG_THRESHOLD:
+            young = set_young_threshold(settings.GC_YOUNG_THRESHOLD)
         frozen = freeze_startup_heap() if settings.GC_FREEZE_AT_STARTUP else 0
         log.info(
             "app.started",
@@ -138,6 +142,7 @@ def _lifespan(
             inngest_dev=settings.inngest_dev_mode,
             functions=len(runtime.functions),
             gc_frozen=frozen,
+            gc_young_threshold=young,
         )
         try:
             yield

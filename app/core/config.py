@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # After startup, move what startup built (modules, classes, the app) out of
     # the garbage collector's reach: later full collections skip it.
     GC_FREEZE_AT_STARTUP: bool = True
+    # Allocations between two collections of the youngest generation
+    # (CPython's default is 700); 0 leaves the interpreter's thresholds alone.
+    GC_YOUNG_THRESHOLD: int = Field(default=5000, ge=0, le=1_000_000)
 
     # Inngest: whether our code routes work through Inngest at all.
     INNGEST_ENABLED: bool = False
@@ -136,6 +139,13 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_dev_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("GC_YOUNG_THRESHOLD")
+    @classmethod
+    def _young_threshold(cls, value: int) -> int:
+        if 0 < value < 100:
+            raise ValueError("0 (the interpreter's own) or at least 100")
+        return value
 
     @field_validator("DATABASE_URL")
     @classmethod

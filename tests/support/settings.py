@@ -25,6 +25,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         # One test process builds hundreds of apps: freezing the heap at each
         # start would keep every test's objects for good (tests/core/test_gc_tuning.py).
         "GC_FREEZE_AT_STARTUP": False,
+        "GC_YOUNG_THRESHOLD": 0,  # and the collector's thresholds stay as they are
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
