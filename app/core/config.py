@@ -135,6 +135,14 @@ class Settings(BaseSettings):
     SOCIAL_FANOUT_CHUNK_SIZE: int = Field(default=1000, ge=1, le=5000)
     SOCIAL_PULL_FOLLOWER_THRESHOLD: int = Field(default=5000, ge=1)
 
+    # Retention of job bookkeeping (app/services/retention.py): the daily
+    # `privacy-purge-expired-records` cron deletes what is older.
+    RETENTION_SENT_EVENTS_DAYS: int = Field(default=7, ge=1, le=365)
+    RETENTION_DEAD_LETTERS_DAYS: int = Field(default=30, ge=1, le=365)
+    # Idempotency records: longer than Inngest's 24 h de-duplication window.
+    RETENTION_IDEMPOTENCY_HOURS: int = Field(default=48, ge=25, le=24 * 365)
+    RETENTION_BATCH_SIZE: int = Field(default=5000, ge=100, le=50_000)
+
     @field_validator("INNGEST_DEV", mode="before")
     @classmethod
     def _blank_dev_is_unset(cls, value: object) -> object:

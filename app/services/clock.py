@@ -18,3 +18,8 @@ def utc_today() -> dt.date:
 async def utc_today_iso() -> str:
     """Today's UTC date as text: the body of a worker's memoised date step."""
     return utc_today().isoformat()
+
+
+async def now_iso() -> str:
+    """The time now as ISO text: the body of a worker's memoised clock step."""
+    return now().isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.dead_letter import DeadLetter
+from app.db.repositories.batch_delete import delete_batch
 from app.db.repositories.dialect_insert import insert_for
 
 
@@ -49,3 +51,12 @@ async def delete_mentioning(session: AsyncSession, member_id: str) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_created_before(
+    session: AsyncSession, before: dt.datetime, limit: int
+) -> int:
+    """Rows recorded before `before` (at most `limit`)."""
+    return await delete_batch(
+        session, DeadLetter, DeadLetter.created_at < before, limit
+    )

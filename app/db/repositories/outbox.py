@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.outbox import OutboxEvent, OutboxStatus
+from app.db.repositories.batch_delete import delete_batch
 from app.db.repositories.dialect_insert import insert_for
 
 
@@ -146,4 +147,34 @@ async def oldest_pending_at(session: AsyncSession) -> dt.datetime | None:
         select(func.min(OutboxEvent.created_at)).where(
             OutboxEvent.status == OutboxStatus.PENDING.value
         )
+    )
+
+
+async def delete_sent_before(
+    session: AsyncSession, before: dt.datetime, limit: int
+) -> int:
+    """Sent rows older than `before` (at most `limit`).
+
+    The due index (status, next_attempt_at) finds them: a row is claimed only
+    once due, so a sent row's `next_attempt_at` is never after its `sent_at`."""
+    return await delete_batch(
+        session,
+        OutboxEvent,
+        (OutboxEvent.status == OutboxStatus.SENT.value)
+        & (OutboxEvent.next_attempt_at < before)
+        & (OutboxEvent.sent_at < before),
+        limit,
+    )
+
+
+async def delete_dead_before(
+    session: AsyncSession, before: dt.datetime, limit: int
+) -> int:
+    """Dead rows whose last attempt was before `before` (at most `limit`)."""
+    return await delete_batch(
+        session,
+        OutboxEvent,
+        (OutboxEvent.status == OutboxStatus.DEAD.value)
+        & (OutboxEvent.next_attempt_at < before),
+        limit,
     )

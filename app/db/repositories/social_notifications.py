@@ -15,6 +15,7 @@ from app.db.models.social_notification import (
     ReactionRateLimit,
     SocialNotification,
 )
+from app.db.repositories.batch_delete import delete_batch
 from app.db.repositories.dialect_insert import insert_for
 from app.db.repositories.keyset import newest_first
 
@@ -154,3 +155,12 @@ async def save_rate_state(session: AsyncSession, values: dict[str, Any]) -> None
         set_={k: getattr(stmt.excluded, k) for k in values if k != "actor_id"},
     )
     await session.execute(stmt)
+
+
+async def delete_applied_interactions_before(
+    session: AsyncSession, before: dt.datetime, limit: int
+) -> int:
+    """Idempotency records applied before `before` (at most `limit`)."""
+    return await delete_batch(
+        session, AppliedInteraction, AppliedInteraction.applied_at < before, limit
+    )

@@ -11,6 +11,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.wearable import ConnectionStatus, WearableConnection, WebhookDelivery
+from app.db.repositories.batch_delete import delete_batch
 from app.db.repositories.dialect_insert import insert_for
 
 
@@ -135,4 +136,18 @@ async def mark_delivery_processed(
         .where(WebhookDelivery.id == delivery_id)
         .values(processed_at=at, fetch_url=None)
         .execution_options(synchronize_session=False)
+    )
+
+
+async def delete_processed_deliveries_before(
+    session: AsyncSession, before: dt.datetime, limit: int
+) -> int:
+    """Processed deliveries received before `before` (at most `limit`); one
+    not processed yet is kept whatever its age."""
+    return await delete_batch(
+        session,
+        WebhookDelivery,
+        (WebhookDelivery.received_at < before)
+        & WebhookDelivery.processed_at.is_not(None),
+        limit,
     )
