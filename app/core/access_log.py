@@ -26,14 +26,36 @@ from app.core.log_sink import ACCESS_LOGGER
 from app.core.logging import bound_logger
 
 
+class AccessLines:
+    """Writes `http.request` lines (the serve edge uses it directly)."""
+
+    def __init__(self, *, with_query: bool = False) -> None:
+        self.with_query = with_query
+        self._log = bound_logger(ACCESS_LOGGER)
+
+    def write(self, scope: Scope, status: int, seconds: float) -> None:
+        fields: dict[str, object] = {
+            "method": scope.get("method"),
+            "path": scope.get("path"),
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "http_version": scope.get("http_version"),
+        }
+        if self.with_query and scope.get("query_string"):
+            fields["query"] = bytes(scope["query_string"]).decode("latin-1")
+        client = scope.get("client")
+        if client:
+            fields["client"] = client[0]
+        self._log.info("http.request", **fields)
+
+
 class AccessLog:
     """Pure ASGI middleware writing `http.request` lines."""
 
     def __init__(self, app: ASGIApp, *, every: bool, with_query: bool = False) -> None:
         self.app = app
         self.every = every  # False: only responses with status >= 400
-        self.with_query = with_query
-        self._log = bound_logger(ACCESS_LOGGER)
+        self.lines = AccessLines(with_query=with_query)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,19 +79,4 @@ class AccessLog:
             # No response started (a client that went away): no line, as
             # uvicorn would not write one either.
             if status and (self.every or status >= 400):
-                self._write(scope, status, time.perf_counter() - started)
-
-    def _write(self, scope: Scope, status: int, seconds: float) -> None:
-        fields: dict[str, object] = {
-            "method": scope.get("method"),
-            "path": scope.get("path"),
-            "status": status,
-            "duration_ms": round(seconds * 1000, 1),
-            "http_version": scope.get("http_version"),
-        }
-        if self.with_query and scope.get("query_string"):
-            fields["query"] = bytes(scope["query_string"]).decode("latin-1")
-        client = scope.get("client")
-        if client:
-            fields["client"] = client[0]
-        self._log.info("http.request", **fields)
+                self.lines.write(scope, status, time.perf_counter() - started)

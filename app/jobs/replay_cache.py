@@ -6,11 +6,17 @@ entry can expire once its `t` is out of the window, because the freshness
 check refuses it from then on. The cache is per process: with several
 processes an exact replay may reach another one, so idempotent workers remain
 the real guard (reliability.md S3).
+
+Expiries go in a queue in arrival order, not a heap: signatures arrive with
+`t` nearly in order, so the front is (nearly) the oldest, and an entry that
+arrived out of order is dropped at most a few seconds late (the freshness
+check refuses it by then anyway). Appending costs no comparisons; with a heap
+every push compared tuples whose expiries were equal within a second.
 """
 
 from __future__ import annotations
 
-import heapq
+from collections import deque
 
 MAX_ENTRIES = 100_000
 # One request: method, path, raw query string and the signature header.
@@ -22,7 +28,7 @@ class SeenSignatures:
         self._tolerance_s = tolerance_s
         self._max_entries = max_entries
         self._expiry: dict[Key, float] = {}
-        self._queue: list[tuple[float, Key]] = []
+        self._queue: deque[tuple[float, Key]] = deque()
 
     def __len__(self) -> int:
         return len(self._expiry)
@@ -45,9 +51,9 @@ class SeenSignatures:
             return False
         expires = float(timestamp + self._tolerance_s + 1)
         self._expiry[key] = expires
-        heapq.heappush(self._queue, (expires, key))
+        self._queue.append((expires, key))
         while len(self._expiry) > self._max_entries:
-            _, oldest = heapq.heappop(self._queue)
+            _, oldest = self._queue.popleft()
             self._expiry.pop(oldest, None)
         return True
 
@@ -55,7 +61,8 @@ class SeenSignatures:
         self._expiry.pop(key, None)
 
     def _evict(self, now: float) -> None:
-        while self._queue and self._queue[0][0] < now:
-            expires, key = heapq.heappop(self._queue)
+        queue = self._queue
+        while queue and queue[0][0] < now:
+            expires, key = queue.popleft()
             if self._expiry.get(key) == expires:
                 del self._expiry[key]

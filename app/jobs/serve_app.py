@@ -3,15 +3,15 @@
 Inngest calls this endpoint once per step of every run, so each call carries
 only what it needs:
 
-    ServeEdge → AccessLog → TrustedHostMiddleware → InngestServeGuard → BodyCap
-              → serve app
+    ServeEdge → TrustedHostMiddleware → InngestServeGuard → BodyCap → serve app
 
 - `ServeEdge`: a fresh Sentry scope and log context per call (the Inngest
   middleware tags the scope with the run's ids, app/jobs/middleware.py; log
-  lines get them from the run's actor, app/core/context.py), and a Sentry
-  report of any exception that escapes below it.
-- `AccessLog`: a line for calls answered 4xx/5xx, or for every call with
-  `LOG_INNGEST_ACCESS=true` (app/core/access_log.py);
+  lines get them from the run's actor, app/core/context.py), a Sentry
+  report of any exception that escapes below it, and the access line of a
+  call answered 4xx/5xx, or of every call with `LOG_INNGEST_ACCESS=true`
+  (app/core/access_log.py). It is the one layer that watches the response:
+  the layers below read its status from the scope (app/jobs/serve_call.py).
 - the trusted-host check of the API (`ALLOWED_HOSTS`);
 - `InngestServeGuard`: signature freshness and replays (app/jobs/serve_guard.py);
 - `BodyCap`: the endpoint's own body cap, `INNGEST_MAX_BODY_BYTES`
@@ -26,42 +26,66 @@ it, once, on the final attempt.
 
 from __future__ import annotations
 
+import time
+
 import inngest.fast_api
 import sentry_sdk
 import structlog
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.access_log import AccessLog
+from app.core.access_log import AccessLines
 from app.core.errors import register_error_handlers
 from app.jobs.body_cap import BodyCap
+from app.jobs.serve_call import SCOPE_KEY, ServeCall
 from app.jobs.serve_guard import InngestServeGuard
 from app.runtime import Runtime
 
 
 class ServeEdge:
-    """Outermost layer of `/api/inngest`: per-call Sentry scope and log context."""
+    """Outermost layer of `/api/inngest`: per-call Sentry scope, log context
+    and access line."""
 
     def __init__(
-        self, app: ASGIApp, guard: InngestServeGuard, endpoint: ASGIApp
+        self,
+        app: ASGIApp,
+        guard: InngestServeGuard,
+        endpoint: ASGIApp,
+        *,
+        log_every_call: bool = False,
     ) -> None:
         self.app = app
         self.guard = guard  # kept for inspection (its replay cache)
         self.endpoint = endpoint  # the SDK's app alone (benchmarks' floor)
+        self.log_every_call = log_every_call  # else only 4xx/5xx answers
+        self.access = AccessLines(with_query=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        call = ServeCall()
+        scope[SCOPE_KEY] = call
+
+        async def send_seen(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                call.status = message["status"]
+            await send(message)
+
         # uvicorn runs each request in a task of its own, so what a call binds
         # cannot reach the next one; cleared after it for in-process callers.
         try:
             with sentry_sdk.isolation_scope():
                 try:
-                    await self.app(scope, receive, send)
+                    await self.app(scope, receive, send_seen)
                 except Exception as exc:
+                    call.status = call.status or 500  # the server answers 500
                     sentry_sdk.capture_exception(exc)
                     raise
         finally:
             structlog.contextvars.clear_contextvars()
+            # No response started (a client that went away): no line.
+            if call.status and (self.log_every_call or call.status >= 400):
+                self.access.write(scope, call.status, time.perf_counter() - started)
 
 
 def serves(scope: Scope, serve_path: str) -> bool:
@@ -95,5 +119,4 @@ def build_serve_app(runtime: Runtime) -> ServeEdge:
         replay_cache=settings.INNGEST_REPLAY_CACHE,
     )
     hosts = TrustedHostMiddleware(guard, allowed_hosts=settings.allowed_hosts)
-    logged = AccessLog(hosts, every=settings.LOG_INNGEST_ACCESS, with_query=True)
-    return ServeEdge(logged, guard, endpoint)
+    return ServeEdge(hosts, guard, endpoint, log_every_call=settings.LOG_INNGEST_ACCESS)

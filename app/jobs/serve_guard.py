@@ -9,7 +9,10 @@
 - In dev mode the SDK checks nothing and neither does this guard.
 
 The SDK still verifies the HMAC itself; this guard only adds what it lacks.
-Body caps are not here: the endpoint's router has its own (app/main.py).
+A signature the SDK then refuses (401) is forgotten again, read from the serve
+edge's record of the answer (app/jobs/serve_call.py), or by watching the
+answer here when the guard runs without the edge. Body caps are not here: the
+endpoint has its own (app/jobs/body_cap.py).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.logging import get_logger
 from app.jobs.replay_cache import Key, SeenSignatures
+from app.jobs.serve_call import serve_call_of
 from app.jobs.signature_freshness import (
     Refusal,
     SignatureRefusedError,
@@ -95,7 +99,15 @@ class InngestServeGuard:
         if not self.seen.reserve(key, header.timestamp, now):
             await self._refuse(Refusal.REPLAYED, method, scope, receive, send)
             return
-        await self.app(scope, receive, self._forget_if_refused(key, send))
+        call = serve_call_of(scope)
+        if call is None:  # not under the serve edge: watch the answer here
+            await self.app(scope, receive, self._forget_if_refused(key, send))
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if call.status == 401:
+                self.seen.forget(key)  # the SDK refused the MAC
 
     def _forget_if_refused(self, key: Key, send: Send) -> Send:
         seen = self.seen

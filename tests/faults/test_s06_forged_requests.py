@@ -124,6 +124,23 @@ async def test_exact_replay_inside_the_window_is_refused(
     assert resigned.status_code == 206
 
 
+async def test_a_tampered_body_cannot_use_up_a_genuine_signature(
+    stack: ProbeStack,
+) -> None:
+    """Someone who saw a signature sends it first with another body: the SDK
+    refuses the MAC (401), the guard forgets the signature again, and the
+    genuine request carrying it still runs."""
+    body = stack.server.call_body(FN, event=probe_event())
+    signature = stack.server.sign(body)
+    tampered = dict(body, event={**body["event"], "data": {"gym_id": "x"}})
+    first = await stack.server.call(FN, tampered, signature=signature)
+    genuine = await stack.server.call(FN, body, signature=signature)
+    assert (first.status_code, genuine.status_code) == (401, 206)
+    assert len(stack.worker.calls) == 1
+    replayed = await stack.server.call(FN, body, signature=signature)
+    assert replayed.status_code == 401  # now it was used
+
+
 async def test_refusals_are_fast_and_happen_before_the_sdk(
     stack: ProbeStack, settings_factory: Callable[..., Settings]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 import sentry_sdk
 import structlog
 from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.jobs.serve_app import ServeEdge, serves
@@ -140,3 +141,49 @@ async def test_access_lines_for_api_requests_and_failed_serve_calls_only(
     assert lines[0]["request_id"] == "req-9"
     assert lines[1]["query"] == "fnId=no-such-fn&stepId=step"
     assert "request_id" not in lines[1]
+
+
+def _signed_scope() -> Scope:
+    signature = f"t={int(time.time())}&s={'ab' * 32}".encode()
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/inngest",
+        "query_string": b"fnId=app-fn&stepId=step",
+        "headers": [(b"x-inngest-signature", signature)],
+    }
+
+
+@pytest.mark.parametrize("under_edge", [True, False])
+async def test_a_signature_the_sdk_refuses_is_forgotten(under_edge: bool) -> None:
+    """Under the edge the guard reads the answer's status from the scope;
+    on its own it watches the answer itself. Either way a 401 from below
+    frees the signature, and a 200 keeps it."""
+    answers = [401, 200]
+
+    async def sdk(scope: Scope, receive: Receive, send: Send) -> None:
+        status = answers.pop(0)
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    guard = InngestServeGuard(
+        sdk,
+        serve_path="/api/inngest",
+        verify_signatures=True,
+        require_signed_sync=False,
+        tolerance_s=300,
+        replay_cache=True,
+    )
+    app = ServeEdge(guard, guard, sdk) if under_edge else guard
+    statuses: list[int] = []
+
+    async def record(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    scope = _signed_scope()
+    for _ in range(3):  # refused by the SDK, then accepted, then a replay
+        await app(dict(scope), _receive, record)
+    assert statuses == [401, 200, 401]
+    assert guard.seen is not None
+    assert len(guard.seen) == 1

@@ -78,6 +78,20 @@ def test_replay_cache_refuses_a_second_use_until_the_window_ends() -> None:
     assert len(seen) == 1
 
 
+def test_replay_cache_evicts_in_arrival_order_and_keeps_out_of_order_entries() -> None:
+    seen = SeenSignatures(tolerance_s=300)
+    late = seen.key("POST", "/p", b"", "t=late")  # `t` from 200 s ahead
+    early = seen.key("POST", "/p", b"", "t=early")
+    assert seen.reserve(late, int(NOW) + 200, NOW)
+    assert seen.reserve(early, int(NOW), NOW)
+    # Past the early one's window: it waits behind the later one (at most
+    # that long), still refused as a replay meanwhile.
+    assert not seen.reserve(early, int(NOW), NOW + 350)
+    # Past both windows: both go.
+    seen.reserve(seen.key("POST", "/p", b"", "t=x"), int(NOW) + 600, NOW + 600)
+    assert len(seen) == 1
+
+
 def test_replay_cache_is_bounded() -> None:
     seen = SeenSignatures(tolerance_s=300, max_entries=3)
     for n in range(10):
