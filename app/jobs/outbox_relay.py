@@ -22,6 +22,8 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable
 
+import sentry_sdk
+
 from app.core.config import Settings
 from app.core.logging import get_logger
 from app.db.base import utcnow
@@ -73,7 +75,11 @@ class OutboxRelay:
         log.info("relay.started", owner=self.owner)
         try:
             while not self._stopping.is_set():
-                result = await self._safe_cycle()
+                # A Sentry scope per cycle: its breadcrumbs (SQL, the send)
+                # go with its own reports, not into the process's scope, which
+                # every request and Inngest call copies as it starts.
+                with sentry_sdk.isolation_scope():
+                    result = await self._safe_cycle()
                 if (
                     result.failed == 0
                     and result.claimed == self._settings.OUTBOX_BATCH_SIZE

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sentry_sdk
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -225,3 +226,32 @@ async def test_commits_during_the_wake_delay_share_one_send(
         await eventually(delivered, "the three events")
     assert fake.requests == 1
     assert sorted(fake.event_ids) == sorted(ids)
+
+
+async def test_relay_cycles_leave_no_breadcrumbs_in_the_process_scope(
+    app_url: str,
+    event_api: tuple[FakeEventApi, LoopbackServer],
+    sentry_capture: CapturingTransport,
+) -> None:
+    """Every request and Inngest call starts from a copy of the process's
+    Sentry scope: a relay cycle's SQL, send and log breadcrumbs stay in the
+    cycle's own scope instead of riding along in every later report."""
+    fake, _ = event_api
+    response, _ = await post_probe(app_url)
+    event_id = response.json()["event_id"]
+
+    async def delivered() -> bool:
+        return event_id in fake.event_ids
+
+    await eventually(delivered, "the event at the event API")
+    sentry_sdk.capture_message("after a relay cycle")
+    [event] = [e for e in sentry_capture.events if e.get("message")]
+    crumbs = event.get("breadcrumbs", {}).get("values", [])
+    cycle_crumbs = [
+        c
+        for c in crumbs
+        if c.get("message") == "relay.sent"
+        or "RETURNING" in str(c.get("message"))  # the claim
+        or "SET status=" in str(c.get("message"))  # marking sent
+    ]
+    assert cycle_crumbs == []
