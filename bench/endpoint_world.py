@@ -263,6 +263,24 @@ async def world_cases(engine: AsyncEngine, settings: Settings) -> list[WorkerCas
             "sync-backfill-silent-connections",
             [{"name": CRON_EVENT, "data": {"cron": "17 * * * *"}}],
         ),
+        WorkerCase(
+            "privacy-purge-expired-records",
+            [{"name": CRON_EVENT, "data": {"cron": "41 4 * * *"}}],
+            "nothing expired: the clock step and one batch per store",
+        ),
+        # Last: it deletes the member it sweeps (a follower no other case uses
+        # after the fan-out).
+        WorkerCase(
+            "privacy-sweep-erased-member",
+            [
+                _event(
+                    "platform/privacy.member-erased",
+                    member_id=followers[-1],
+                    erasure_id=uuid.uuid4(),
+                )
+            ],
+            "a follower; re-runs find nothing left",
+        ),
     ]
 
 
