@@ -3,12 +3,14 @@
 uvicorn's access logger is switched off (app/core/logging.py). It builds a
 stdlib record, with a walk up the caller's frames, for every request before
 any filter can drop it: about 20 µs, paid on every Inngest step call even
-when the line is then dropped (README, "Benchmarks"). Ours is
-a structlog line with the request's fields, built only when it is written:
+when the line is then dropped (README, "Benchmarks"). Ours is a structlog
+line with the request's fields, built only when it is written:
 
-- API requests: every one (`LOG_ACCESS=false`: only those answered 4xx/5xx),
-  with its request id from the log context (RequestContextMiddleware);
-- `/api/inngest`: calls answered 4xx/5xx, and every call with
+- API requests (`AccessLog`): every one (`LOG_ACCESS=false`: only those
+  answered 4xx/5xx), with its request id from the log context
+  (RequestContextMiddleware);
+- `/api/inngest` (written by its serve edge, app/jobs/serve_app.py, with
+  `AccessLines`): calls answered 4xx/5xx, and every call with
   `LOG_INNGEST_ACCESS=true` (a successful call comes once per step, and the
   job.* lines already say what ran).
 
