@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.log_sink import ACCESS_LOGGER
 from app.core.logging import bound_logger
+from app.core.response_status import ResponseStatus
 
 
 class AccessLines:
@@ -34,6 +35,14 @@ class AccessLines:
     def __init__(self, *, with_query: bool = False) -> None:
         self.with_query = with_query
         self._log = bound_logger(ACCESS_LOGGER)
+
+    def finish(self, scope: Scope, status: int, started: float, *, every: bool) -> None:
+        """The line of an answered request (`started`: `time.perf_counter()`
+        when it came in): every one with `every`, else only 4xx/5xx. No
+        response started (a client that went away): no line, as uvicorn would
+        not write one either."""
+        if status and (every or status >= 400):
+            self.write(scope, status, time.perf_counter() - started)
 
     def write(self, scope: Scope, status: int, seconds: float) -> None:
         fields: dict[str, object] = {
@@ -64,21 +73,11 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 0
-
-        async def send_seen(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        seen = ResponseStatus()
         try:
-            await self.app(scope, receive, send_seen)
+            await self.app(scope, receive, seen.watch(send))
         except Exception:
-            status = status or 500  # the server answers 500 for it
+            seen.status = seen.status or 500  # the server answers 500 for it
             raise
         finally:
-            # No response started (a client that went away): no line, as
-            # uvicorn would not write one either.
-            if status and (self.every or status >= 400):
-                self.lines.write(scope, status, time.perf_counter() - started)
+            self.lines.finish(scope, seen.status, started, every=self.every)

@@ -137,9 +137,9 @@ def redact(value: Any, *, depth: int = 0) -> Any:
 def redact_in_place(target: MutableMapping[str, Any]) -> None:
     """`redact` on each field of a log line, in place.
 
-    Written out for the common fields (every log line passes here): a plain
-    string with neither `@` nor `/e/` and a number are left where they are
-    without a call each; anything else goes through `redact`."""
+    Written out for the common fields (every log line passes here): a string
+    goes straight to `scrub_text` and a number stays where it is; anything
+    else goes through `redact`."""
     for key, value in list(target.items()):
         if key in PASSTHROUGH or key.startswith("_"):
             continue
@@ -148,8 +148,7 @@ def redact_in_place(target: MutableMapping[str, Any]) -> None:
             continue
         kind = type(value)
         if kind is str:
-            if "@" in value or "/e/" in value:
-                target[key] = scrub_text(value)
+            target[key] = scrub_text(value)
         elif kind not in _ATOMS:
             target[key] = redact(value)
 

@@ -11,7 +11,8 @@ only what it needs:
   report of any exception that escapes below it, and the access line of a
   call answered 4xx/5xx, or of every call with `LOG_INNGEST_ACCESS=true`
   (app/core/access_log.py). It is the one layer that watches the response:
-  the layers below read its status from the scope (app/jobs/serve_call.py).
+  the layers below read its status from the scope
+  (app/core/response_status.py).
 - the trusted-host check of the API (`ALLOWED_HOSTS`);
 - `InngestServeGuard`: signature freshness and replays (app/jobs/serve_guard.py);
 - `BodyCap`: the endpoint's own body cap, `INNGEST_MAX_BODY_BYTES`
@@ -33,12 +34,12 @@ import sentry_sdk
 import structlog
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.access_log import AccessLines
 from app.core.errors import register_error_handlers
+from app.core.response_status import SCOPE_KEY, ResponseStatus
 from app.jobs.body_cap import BodyCap
-from app.jobs.serve_call import SCOPE_KEY, ServeCall
 from app.jobs.serve_guard import InngestServeGuard
 from app.runtime import Runtime
 
@@ -63,29 +64,21 @@ class ServeEdge:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        call = ServeCall()
-        scope[SCOPE_KEY] = call
-
-        async def send_seen(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                call.status = message["status"]
-            await send(message)
-
+        seen = ResponseStatus()
+        scope[SCOPE_KEY] = seen
         # uvicorn runs each request in a task of its own, so what a call binds
         # cannot reach the next one; cleared after it for in-process callers.
         try:
             with sentry_sdk.isolation_scope():
                 try:
-                    await self.app(scope, receive, send_seen)
+                    await self.app(scope, receive, seen.watch(send))
                 except Exception as exc:
-                    call.status = call.status or 500  # the server answers 500
+                    seen.status = seen.status or 500  # the server answers 500
                     sentry_sdk.capture_exception(exc)
                     raise
         finally:
             structlog.contextvars.clear_contextvars()
-            # No response started (a client that went away): no line.
-            if call.status and (self.log_every_call or call.status >= 400):
-                self.access.write(scope, call.status, time.perf_counter() - started)
+            self.access.finish(scope, seen.status, started, every=self.log_every_call)
 
 
 def serves(scope: Scope, serve_path: str) -> bool:

@@ -10,8 +10,8 @@
 
 The SDK still verifies the HMAC itself; this guard only adds what it lacks.
 A signature the SDK then refuses (401) is forgotten again, read from the serve
-edge's record of the answer (app/jobs/serve_call.py), or by watching the
-answer here when the guard runs without the edge. Body caps are not here: the
+edge's record of the answer (app/core/response_status.py), or from a record
+of its own when the guard runs without the edge. Body caps are not here: the
 endpoint has its own (app/jobs/body_cap.py).
 """
 
@@ -21,11 +21,11 @@ import time
 from collections.abc import Callable
 
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.logging import get_logger
-from app.jobs.replay_cache import Key, SeenSignatures
-from app.jobs.serve_call import serve_call_of
+from app.core.response_status import ResponseStatus, shared_status
+from app.jobs.replay_cache import SeenSignatures
 from app.jobs.signature_freshness import (
     Refusal,
     SignatureRefusedError,
@@ -99,29 +99,15 @@ class InngestServeGuard:
         if not self.seen.reserve(key, header.timestamp, now):
             await self._refuse(Refusal.REPLAYED, method, scope, receive, send)
             return
-        call = serve_call_of(scope)
-        if call is None:  # not under the serve edge: watch the answer here
-            await self.app(scope, receive, self._forget_if_refused(key, send))
-            return
+        answer = shared_status(scope)
+        if answer is None:  # not under the serve edge: watch the answer here
+            answer = ResponseStatus()
+            send = answer.watch(send)
         try:
             await self.app(scope, receive, send)
         finally:
-            if call.status == 401:
+            if answer.status == 401:
                 self.seen.forget(key)  # the SDK refused the MAC
-
-    def _forget_if_refused(self, key: Key, send: Send) -> Send:
-        seen = self.seen
-
-        async def watch(message: Message) -> None:
-            if (
-                seen is not None
-                and message["type"] == "http.response.start"
-                and message.get("status") == 401
-            ):
-                seen.forget(key)  # the SDK refused the MAC: not a real signature
-            await send(message)
-
-        return watch
 
     async def _refuse(
         self, reason: Refusal, method: str, scope: Scope, receive: Receive, send: Send
