@@ -7,17 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
-from app.db.models import OutboxEvent
-from app.db.session import create_sessionmaker
 from app.jobs.workers import retention as retention_worker
 from app.main import create_app
 from tests.inngest_server import InngestServer, RunStatus
-from tests.services.test_retention import outbox_row, remaining, seed
-from tests.support.gym_builders import at_days_ago
+from tests.services.test_retention import add_sent_backlog, remaining, seed
+from tests.support.inngest_app import inngest_settings
 
 pytestmark = pytest.mark.db
 WAIT_S = 30.0
@@ -30,21 +27,14 @@ async def test_the_cron_purges_expired_rows_in_batches(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await seed(engine)
-    async with create_sessionmaker(engine)() as session, session.begin():
-        await session.execute(
-            insert(OutboxEvent).values(
-                [outbox_row(f"old-{n}", "sent", at=at_days_ago(9)) for n in range(250)]
-            )
-        )
+    await add_sent_backlog(engine, 250, days_ago=9)
     # Batches of 100, at most 2 per store: 251 expired sent rows take 2 full
     # batches in this run and leave 51 for the next one.
     monkeypatch.setattr(retention_worker, "MAX_BATCHES_PER_STORE", 2)
     async with InngestServer(mode="cloud") as server:
-        settings = settings_factory(
-            INNGEST_ENABLED=True,
-            INNGEST_EVENT_KEY="test-event-key",
-            INNGEST_SIGNING_KEY=server.signing_key,
-            INNGEST_BASE_URL=server.url,
+        settings = inngest_settings(
+            settings_factory,
+            server,
             RETENTION_BATCH_SIZE=100,
             # The seeded pending row stays pending: no relay sends it here.
             OUTBOX_RELAY_IN_PROCESS=False,

@@ -45,6 +45,19 @@ def outbox_row(key: str, status: str, *, at: dt.datetime) -> dict[str, object]:
     }
 
 
+async def add_sent_backlog(engine: AsyncEngine, count: int, *, days_ago: float) -> None:
+    """`count` outbox rows sent `days_ago` days ago (`old-0`, `old-1`…)."""
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await session.execute(
+            insert(OutboxEvent).values(
+                [
+                    outbox_row(f"old-{n}", "sent", at=at_days_ago(days_ago))
+                    for n in range(count)
+                ]
+            )
+        )
+
+
 def dead_letter(key: str, *, at: dt.datetime) -> DeadLetter:
     return DeadLetter(
         function_id="scoring-calculate",
@@ -186,12 +199,7 @@ async def test_windows_come_from_settings(
 async def test_a_backlog_goes_in_batches_of_the_limit(
     engine: AsyncEngine, settings_factory: Callable[..., Settings]
 ) -> None:
-    async with create_sessionmaker(engine)() as session, session.begin():
-        await session.execute(
-            insert(OutboxEvent).values(
-                [outbox_row(f"old-{n}", "sent", at=at_days_ago(10)) for n in range(7)]
-            )
-        )
+    await add_sent_backlog(engine, 7, days_ago=10)
     batches = await purge_all(engine, settings_factory(), limit=3)
     assert batches["sent-events"] == [3, 3, 1]
     async with create_sessionmaker(engine)() as session:
@@ -210,12 +218,7 @@ async def test_the_command_purges_everything_expired(
 ) -> None:
     """`python -m app.jobs.purge` in its own process, batches of 100 until done."""
     await seed(engine)
-    async with create_sessionmaker(engine)() as session, session.begin():
-        await session.execute(
-            insert(OutboxEvent).values(
-                [outbox_row(f"old-{n}", "sent", at=at_days_ago(9)) for n in range(250)]
-            )
-        )
+    await add_sent_backlog(engine, 250, days_ago=9)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
