@@ -4,9 +4,10 @@
 from app.db.models.alert import Alert, AlertKind, AlertStatus, Notification
 from app.db.models.benchmark import Benchmark
 from app.db.models.check_in import CheckIn
+from app.db.models.cron_run import CronOutcome, CronRun
 from app.db.models.dead_letter import DeadLetter
 from app.db.models.erasure import ErasedMember
-from app.db.models.gym import Gym, Member
+from app.db.models.gym import Gym, Member, MembershipPause
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
 from app.db.models.social import Comment, Follow, Post, Reaction, TimelineEntry
@@ -34,11 +35,14 @@ __all__ = [
     "CheckIn",
     "Comment",
     "ConnectionStatus",
+    "CronOutcome",
+    "CronRun",
     "DeadLetter",
     "ErasedMember",
     "Follow",
     "Gym",
     "Member",
+    "MembershipPause",
     "Notification",
     "NotificationBatch",
     "OutboxEvent",
