@@ -33,7 +33,9 @@ from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
 from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.jobs.inline_limits import inline_limits
 from app.jobs.registry import WorkerRegistry, load_workers
+from app.jobs.scheduler import InlineScheduler
 from app.jobs.serve_app import ServeEdge, build_serve_app, serves
 from app.runtime import Runtime, build_runtime
 
@@ -126,6 +128,11 @@ def _lifespan(
         relay_task: asyncio.Task[None] | None = None
         if settings.INNGEST_ENABLED and settings.OUTBOX_RELAY_IN_PROCESS:
             relay_task = asyncio.create_task(runtime.relay.run_forever())
+        scheduler: InlineScheduler | None = None
+        scheduler_task: asyncio.Task[None] | None = None
+        if runtime.inline_runner is not None and settings.INLINE_SCHEDULER:
+            scheduler = InlineScheduler(runtime, runtime.inline_runner)
+            scheduler_task = asyncio.create_task(scheduler.run_forever())
 
         def drain() -> None:
             app.state.shutting_down = True
@@ -144,11 +151,20 @@ def _lifespan(
             gc_frozen=frozen,
             gc_young_threshold=young,
         )
+        if runtime.inline_runner is not None:
+            log.info(
+                "inline.mode",
+                **inline_limits(runtime.registry, scheduler_on=scheduler is not None),
+            )
         try:
             yield
         finally:
             app.state.shutting_down = True
             restore_sigterm()
+            if scheduler is not None and scheduler_task is not None:
+                scheduler.stop()
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(scheduler_task, RELAY_STOP_TIMEOUT_S)
             if relay_task is not None:
                 runtime.relay.stop()
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):

@@ -41,14 +41,18 @@ class Runtime:
     # HTTP requests in flight (counted by the app; the relay yields to them).
     in_flight: InFlight = dataclasses.field(default_factory=InFlight)
     dispatcher: Dispatcher = dataclasses.field(init=False)
+    # Inline mode only (INNGEST_ENABLED false): runs events and cron ticks.
+    inline_runner: InlineRunner | None = dataclasses.field(init=False)
     functions: list[inngest.Function[Any]] = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
-        inline = (
+        self.inline_runner = (
             None if self.settings.INNGEST_ENABLED else InlineRunner(self.registry, self)
         )
         self.dispatcher = Dispatcher(
-            enabled=self.settings.INNGEST_ENABLED, relay=self.relay, inline=inline
+            enabled=self.settings.INNGEST_ENABLED,
+            relay=self.relay,
+            inline=self.inline_runner,
         )
         self.functions = self.registry.build_functions(self)
 

@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import UnauthorizedError
-from app.core.security import Principal, decode_token
+from app.core.security import (
+    AdminPrincipal,
+    Principal,
+    decode_admin_token,
+    decode_token,
+)
 from app.jobs.dispatch import Dispatcher
 from app.jobs.events.base import PlatformEvent
 from app.runtime import Runtime
@@ -67,9 +72,38 @@ def get_principal(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise UnauthorizedError("missing bearer token")
-    return decode_token(settings, credentials.credentials)
+    return decode_token(settings, _bearer_token(credentials))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise UnauthorizedError("missing bearer token")
+    return credentials.credentials
+
+
+def get_admin(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AdminPrincipal:
+    return decode_admin_token(settings, _bearer_token(credentials))
+
+
+AdminDep = Annotated[AdminPrincipal, Depends(get_admin)]
+
+
+def get_caller(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | AdminPrincipal:
+    """A person of a gym, or a platform admin (routes that serve both)."""
+    token = _bearer_token(credentials)
+    try:
+        return decode_token(settings, token)
+    except UnauthorizedError:
+        return decode_admin_token(settings, token)
+
+
+CallerDep = Annotated[Principal | AdminPrincipal, Depends(get_caller)]

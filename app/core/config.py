@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # checks none), and whether an exact replay inside it is refused too.
     INNGEST_SIGNATURE_TOLERANCE_S: int = Field(default=300, ge=5, le=3600)
     INNGEST_REPLAY_CACHE: bool = True
+    # Inline mode (INNGEST_ENABLED false): run the cron workers on their
+    # schedules in-process (one leader process; app/jobs/scheduler.py).
+    INLINE_SCHEDULER: bool = True
 
     # Outbox relay.
     OUTBOX_BATCH_SIZE: int = Field(default=100, ge=1, le=5000)
@@ -107,6 +110,9 @@ class Settings(BaseSettings):
     AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)
     AUTH_ISSUER: str = "gym-platform"
     AUTH_AUDIENCE: str = "gym-jobs"
+    # Platform-admin tokens (app/core/security.py): their own audience, so a
+    # member, coach or owner token can never pass as one.
+    AUTH_ADMIN_AUDIENCE: str = "gym-jobs-admin"
 
     # Wearable providers (sync): API base URLs, webhook secrets, HTTP limits.
     WEARABLE_OURA_API_BASE_URL: str = "https://api.ouraring.com"
@@ -175,6 +181,12 @@ class Settings(BaseSettings):
             raise ValueError("AUTH_SECRET must be set to a real secret in production")
         if self.APP_ENV not in relaxed and len(secret) < 32:
             raise ValueError("AUTH_SECRET must be at least 32 characters in production")
+        return self
+
+    @model_validator(mode="after")
+    def _admin_audience_apart(self) -> Settings:
+        if self.AUTH_ADMIN_AUDIENCE == self.AUTH_AUDIENCE:
+            raise ValueError("AUTH_ADMIN_AUDIENCE must differ from AUTH_AUDIENCE")
         return self
 
     @property

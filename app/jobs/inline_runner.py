@@ -1,6 +1,7 @@
 """Inline mode: the very same worker handlers, awaited in the caller's task.
 
-Used when INNGEST_ENABLED is false. Each consumer of an event gets
+Used when INNGEST_ENABLED is false. Each consumer of an event, and each cron
+tick (`run_cron`, from the inline scheduler or the run-once command), gets
 `retries + 1` attempts (one for a `NonRetriableError`); a final failure is
 logged, reported to Sentry once and written as one dead-letter row, and never
 raised into the caller (whose write is already committed). Follow-up events a
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
+import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import inngest
 
@@ -30,7 +33,40 @@ if TYPE_CHECKING:
 log = get_logger("app.jobs.inline")
 MAX_DEPTH = 8
 RETRY_DELAY_S = 0.05
+# The event name Inngest gives a cron run's trigger; inline cron runs use it too.
+CRON_EVENT_NAME = "inngest/scheduled.timer"
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("inline_depth", default=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Trigger:
+    """What started a run: an event, or a cron tick (payload None)."""
+
+    event_id: str
+    event_name: str
+    category: str
+    payload: PlatformEvent | None
+    data: dict[str, Any]
+    resource_id: str | None
+
+    @classmethod
+    def of_event(cls, event_id: str, event: PlatformEvent) -> _Trigger:
+        return cls(
+            event_id,
+            event.name,
+            event.category().value,
+            event,
+            event.model_dump(mode="json"),
+            event.resource_id(),
+        )
+
+    @classmethod
+    def of_tick(cls, worker: Worker, tick: dt.datetime) -> _Trigger:
+        stamp = tick.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
+        category = worker.fn_id.split("-", 1)[0]
+        return cls(
+            f"cron-{worker.fn_id}-{stamp}", CRON_EVENT_NAME, category, None, {}, None
+        )
 
 
 class InlineRunner:
@@ -46,37 +82,44 @@ class InlineRunner:
         token = _depth.set(depth + 1)
         try:
             for event_id, event in events:
+                trigger = _Trigger.of_event(event_id, event)
                 for worker in self._registry.consumers(event.name):
-                    await self._run_worker(worker, event_id, event)
+                    await self._run_worker(worker, trigger)
         finally:
             _depth.reset(token)
 
-    async def _run_worker(
-        self, worker: Worker, event_id: str, event: PlatformEvent
-    ) -> None:
+    async def run_cron(self, worker: Worker, tick: dt.datetime) -> bool:
+        """One run of a cron worker for `tick`; True when it completed."""
+        if worker.cron is None:
+            raise ValueError(f"{worker.fn_id} is not a cron worker")
+        token = _depth.set(1)
+        try:
+            return await self._run_worker(worker, _Trigger.of_tick(worker, tick))
+        finally:
+            _depth.reset(token)
+
+    async def _run_worker(self, worker: Worker, trigger: _Trigger) -> bool:
         run_id = f"inline-{uuid.uuid4().hex}"
         attempts = worker.retries_or(self._runtime.settings.INNGEST_RETRIES) + 1
         actor = SystemActor(
             function_id=worker.fn_id,
             run_id=run_id,
-            event_id=event_id,
-            event_name=event.name,
+            event_id=trigger.event_id,
+            event_name=trigger.event_name,
             mode="inline",
         )
         with system_context(actor):
             for attempt in range(attempts):
                 job = InlineJobContext(self._runtime, run_id, attempt)
                 try:
-                    await worker.handler(event, job)
+                    await worker.handler(trigger.payload, job)
                 except inngest.NonRetriableError as exc:
-                    await self._fail(worker, run_id, event_id, event, exc, attempt + 1)
-                    return
+                    await self._fail(worker, run_id, trigger, exc, attempt + 1)
+                    return False
                 except Exception as exc:  # noqa: BLE001 - reported, never raised
                     if attempt + 1 >= attempts:
-                        await self._fail(
-                            worker, run_id, event_id, event, exc, attempt + 1
-                        )
-                        return
+                        await self._fail(worker, run_id, trigger, exc, attempt + 1)
+                        return False
                     log.warning(
                         "inline.attempt_failed",
                         attempt=attempt + 1,
@@ -85,14 +128,14 @@ class InlineRunner:
                     await asyncio.sleep(RETRY_DELAY_S * (2**attempt))
                 else:
                     log.info("inline.completed", attempt=attempt + 1)
-                    return
+                    return True
+        return False
 
     async def _fail(
         self,
         worker: Worker,
         run_id: str,
-        event_id: str,
-        event: PlatformEvent,
+        trigger: _Trigger,
         exc: BaseException,
         attempts: int,
     ) -> None:
@@ -100,40 +143,41 @@ class InlineRunner:
         fields = {
             "function_id": worker.fn_id,
             "run_id": run_id,
-            "event_name": event.name,
-            "event_id": event_id,
-            "resource_id": event.resource_id(),
+            "event_name": trigger.event_name,
+            "event_id": trigger.event_id,
+            "resource_id": trigger.resource_id,
             "attempts": attempts,
             "error": type(exc).__name__,
             "error_code": code,
         }
         log.error("inline.failed", **fields)
-        data = event.model_dump(mode="json")
         entry = DeadLetterEntry(
             function_id=worker.fn_id,
             run_id=run_id,
-            event_id=event_id,
-            event_name=event.name,
-            resource_id=worker.id_fields.resource_id(data),
-            member_ids=worker.id_fields.member_ids(data),
+            event_id=trigger.event_id,
+            event_name=trigger.event_name,
+            resource_id=worker.id_fields.resource_id(trigger.data),
+            member_ids=worker.id_fields.member_ids(trigger.data),
             error_code=code,
             attempts=attempts,
             mode="inline",
             recorded_by="inline",
         )
+        tags = {
+            "function_id": worker.fn_id,
+            "event_name": trigger.event_name,
+            "category": trigger.category,
+            "error_code": code,
+            "mode": "inline",
+        }
+        if trigger.resource_id is not None:
+            tags["resource_id"] = trigger.resource_id
         await self._runtime.dead_letters.record_and_report(
             entry,
             lambda: report_failure(
                 exc,
                 fingerprint=["inngest", "function", worker.fn_id],
-                tags={
-                    "function_id": worker.fn_id,
-                    "event_name": event.name,
-                    "category": event.category().value,
-                    "resource_id": event.resource_id(),
-                    "error_code": code,
-                    "mode": "inline",
-                },
+                tags=tags,
                 context_name="inngest",
                 context=fields,
             ),

@@ -101,16 +101,18 @@ async def summarize_member_visits(
 
 
 def _features(
-    member: member_repo.ChurnInputs, summary: churn.VisitSummary, scan_on: dt.date
+    member: member_repo.ChurnInputs,
+    summary: churn.VisitSummary,
+    scan_on: dt.date,
+    paused: set[str],
 ) -> churn.ChurnFeatures:
     joined = training_log.local_day(
         member.joined_at or member.created_at, member.timezone
     )
-    suppressions = (
-        frozenset({churn.Suppression(member.churn_suppression)})
-        if member.churn_suppression
-        else frozenset()
-    )
+    kinds = set(paused)
+    if member.churn_suppression:
+        kinds.add(member.churn_suppression)
+    suppressions = frozenset(churn.Suppression(kind) for kind in kinds)
     return churn.features_from_summary(
         summary,
         scan_on,
@@ -125,9 +127,10 @@ def _risk_if_due(
     summary: churn.VisitSummary,
     previous: tuple[dt.date, str] | None,
     scan_on: dt.date,
+    paused: set[str],
 ) -> churn.ChurnRisk | None:
     """Score one member: the risk when an alert is due, else None."""
-    risk = churn.score_churn_risk(_features(member, summary, scan_on))
+    risk = churn.score_churn_risk(_features(member, summary, scan_on, paused))
     sent = None
     if previous is not None:
         sent = (previous[0], churn.ChurnLevel(previous[1]))
@@ -170,13 +173,46 @@ async def scan_member_batch(
     members = await member_repo.list_member_page(
         session, gym_id, after=after, limit=limit
     )
+    alerted = await _evaluate(session, dispatcher, gym_id, members, scan_on)
+    return BatchResult(len(members), alerted, members[-1].id if members else None)
+
+
+async def evaluate_member(
+    session: AsyncSession,
+    dispatcher: Dispatcher,
+    gym_id: uuid.UUID,
+    member_id: uuid.UUID,
+    scan_on: dt.date,
+) -> int:
+    """One member's churn evaluation now (after a membership change): the
+    same rules as the daily scan; 1 when an alert was stored."""
+    members = await member_repo.list_member_page(
+        session, gym_id, after=None, limit=1, member_id=member_id
+    )
+    return await _evaluate(session, dispatcher, gym_id, members, scan_on)
+
+
+async def _evaluate(
+    session: AsyncSession,
+    dispatcher: Dispatcher,
+    gym_id: uuid.UUID,
+    members: list[member_repo.ChurnInputs],
+    scan_on: dt.date,
+) -> int:
     visits = await summarize_member_visits(session, members, scan_on)
     member_ids = [m.id for m in members]
     kind = AlertKind.CHURN_RISK.value
     last = await alert_repo.latest_alerts_for(session, member_ids, kind)
+    paused = await member_repo.pauses_on(session, member_ids, scan_on)
     due: dict[uuid.UUID, churn.ChurnRisk] = {}
     for member in members:
-        risk = _risk_if_due(member, visits[member.id], last.get(member.id), scan_on)
+        risk = _risk_if_due(
+            member,
+            visits[member.id],
+            last.get(member.id),
+            scan_on,
+            paused.get(member.id, set()),
+        )
         if risk is not None:
             due[member.id] = risk
     rows = [_alert_values(gym_id, m, risk, scan_on) for m, risk in due.items()]
@@ -187,4 +223,4 @@ async def scan_member_batch(
         if m in added  # else already alerted today (a re-run)
     ]
     await dispatcher.dispatch(session, *events)
-    return BatchResult(len(members), len(events), member_ids[-1] if members else None)
+    return len(events)

@@ -20,7 +20,7 @@ from app.db.repositories import workout as workout_repo
 from app.domain import progress, progress_inputs, workout_records
 from app.domain.adherence import WHO_DEFAULT_PLAN, WeeklyPlan
 from app.domain.training_log import BenchmarkRecord
-from app.services import training_log
+from app.services import clock, training_log
 from app.services.errors import SourceNotFoundError
 
 Source = Literal["workout", "benchmark"]
@@ -140,7 +140,21 @@ async def save_progress_score(
     """Compute the score of the item's period (its local date) and upsert it."""
     member = await training_log.require_member(session, member_id)
     at, tz = await _source_time(session, member, source, source_id)
-    today = training_log.local_day(at, tz)
+    return await save_progress_score_on(session, member, training_log.local_day(at, tz))
+
+
+async def rescore_member(session: AsyncSession, member_id: uuid.UUID) -> uuid.UUID:
+    """Recompute the member's score of their local today (after a profile or
+    plan change), the same way a logged workout does."""
+    member = await training_log.require_member(session, member_id)
+    today = training_log.local_day(clock.now(), member.timezone)
+    return await save_progress_score_on(session, member, today)
+
+
+async def save_progress_score_on(
+    session: AsyncSession, member: Member, today: dt.date
+) -> uuid.UUID:
+    """Compute the member's score of the period `today` and upsert it."""
     first = today - dt.timedelta(days=2 * progress_inputs.STRENGTH_WINDOW_DAYS)
     workouts = await training_log.load_workouts(session, member.id, first, today)
     benchmarks = await training_log.load_benchmarks(session, member, today)

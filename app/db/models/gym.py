@@ -89,6 +89,4 @@ class MembershipPause(TimestampMixin, Base):
     starts_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
-    __table_args__ = (
-        Index("ix_membership_pauses_member", "member_id", "starts_on"),
-    )
+    __table_args__ = (Index("ix_membership_pauses_member", "member_id", "starts_on"),)

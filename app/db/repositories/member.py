@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.models.gym import Gym, Member
+from app.db.models.gym import Gym, Member, MembershipPause
 
 MEMBER_ROLE = "member"
+CANCELLED = "cancelled"
 
 
 class ChurnInputs(NamedTuple):
@@ -46,9 +47,15 @@ async def list_staff_ids(
 
 
 async def list_member_page(
-    session: AsyncSession, gym_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    session: AsyncSession,
+    gym_id: uuid.UUID,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+    member_id: uuid.UUID | None = None,
 ) -> list[ChurnInputs]:
-    """One keyset page of a gym's members (role member), ordered by id."""
+    """One keyset page of a gym's members (role member, not cancelled), by id;
+    with `member_id`, that member alone."""
     stmt = select(
         Member.id,
         Member.timezone,
@@ -56,7 +63,13 @@ async def list_member_page(
         Member.created_at,
         Member.contract_kind,
         Member.churn_suppression,
-    ).where(Member.gym_id == gym_id, Member.role == MEMBER_ROLE)
+    ).where(
+        Member.gym_id == gym_id,
+        Member.role == MEMBER_ROLE,
+        Member.status != CANCELLED,
+    )
+    if member_id is not None:
+        stmt = stmt.where(Member.id == member_id)
     if after is not None:
         stmt = stmt.where(Member.id > after)
     rows = await session.execute(stmt.order_by(Member.id).limit(limit))
@@ -71,3 +84,22 @@ async def list_gym_id_page(
         stmt = stmt.where(Gym.id > after)
     rows = await session.scalars(stmt.order_by(Gym.id).limit(limit))
     return list(rows.all())
+
+
+async def pauses_on(
+    session: AsyncSession, member_ids: Sequence[uuid.UUID], day: dt.date
+) -> dict[uuid.UUID, set[str]]:
+    """The kinds of membership pause covering `day`, per member."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(MembershipPause.member_id, MembershipPause.kind).where(
+            MembershipPause.member_id.in_(list(member_ids)),
+            MembershipPause.starts_on <= day,
+            or_(MembershipPause.ends_on.is_(None), MembershipPause.ends_on >= day),
+        )
+    )
+    found: dict[uuid.UUID, set[str]] = {}
+    for member_id, kind in rows.all():
+        found.setdefault(member_id, set()).add(kind)
+    return found

@@ -78,3 +78,16 @@ class CheckInRecorded(PlatformEvent):
 
     def dedupe_key(self) -> str:
         return str(self.check_in_id)
+
+
+class ChurnEvaluationRequested(PlatformEvent):
+    """A membership change (status, start date, contract, a pause): evaluate
+    this member's churn risk now instead of at the next daily scan."""
+
+    name = "platform/alerts.churn-evaluation-requested"
+    gym_id: uuid.UUID
+    member_id: uuid.UUID
+    change_id: uuid.UUID
+
+    def dedupe_key(self) -> str:
+        return f"{self.member_id}:{self.change_id}"

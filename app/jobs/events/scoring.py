@@ -24,3 +24,15 @@ class ScoreCalculationRequested(PlatformEvent):
 
     def dedupe_key(self) -> str:
         return f"{self.source}:{self.source_id}"
+
+
+class MemberRescoreRequested(PlatformEvent):
+    """A change to a member's plan or profile alters their score: recompute
+    the score of their local today. `change_id` makes each change one event."""
+
+    name = "platform/scoring.member-rescore-requested"
+    member_id: uuid.UUID
+    change_id: uuid.UUID
+
+    def dedupe_key(self) -> str:
+        return f"{self.member_id}:{self.change_id}"

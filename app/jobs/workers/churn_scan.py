@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.jobs.events.alerts import ChurnScanRequested
+from app.jobs.events.alerts import ChurnEvaluationRequested, ChurnScanRequested
 from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
@@ -105,3 +105,22 @@ async def scan_gym(event: ChurnScanRequested, job: JobContext) -> dict[str, Any]
 
     await job.step("continue-scan", lambda: in_transaction(job, hand_over))
     return {**totals, "continued": True}
+
+
+@REGISTRY.worker(
+    fn_id="alerts-churn-evaluate-member",
+    event=ChurnEvaluationRequested,
+    concurrency=one_at_a_time_per("member_id"),
+)
+async def evaluate_member(
+    event: ChurnEvaluationRequested, job: JobContext
+) -> dict[str, int]:
+    scan_on = dt.date.fromisoformat(await job.step("scan-date", clock.utc_today_iso))
+
+    async def evaluate(session: AsyncSession) -> int:
+        return await churn_scan.evaluate_member(
+            session, job.runtime.dispatcher, event.gym_id, event.member_id, scan_on
+        )
+
+    alerted = await job.step("evaluate", lambda: in_transaction(job, evaluate))
+    return {"alerted": alerted}

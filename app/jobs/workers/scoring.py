@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.jobs.events.scoring import ScoreCalculationRequested
+from app.jobs.events.scoring import MemberRescoreRequested, ScoreCalculationRequested
 from app.jobs.flow_control import one_at_a_time_per
 from app.jobs.job_context import JobContext
 from app.jobs.registry import REGISTRY
@@ -38,3 +38,18 @@ async def calculate_score(
     prs = await job.step("record-prs", lambda: in_transaction(job, record_prs))
     score_id = await job.step("save-score", lambda: in_transaction(job, save_score))
     return {"score_id": score_id, "records": prs}
+
+
+@REGISTRY.worker(
+    fn_id="scoring-rescore-member",
+    event=MemberRescoreRequested,
+    concurrency=ONE_PER_MEMBER,
+)
+async def rescore_member(
+    event: MemberRescoreRequested, job: JobContext
+) -> dict[str, Any]:
+    async def save_score(session: AsyncSession) -> str:
+        return str(await scoring.rescore_member(session, event.member_id))
+
+    score_id = await job.step("save-score", lambda: in_transaction(job, save_score))
+    return {"score_id": score_id}

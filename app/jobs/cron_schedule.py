@@ -1,0 +1,37 @@
+"""Cron expressions (UTC, as Inngest reads them) for the inline scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from croniter import croniter
+
+ONE_SECOND = dt.timedelta(seconds=1)
+
+
+def is_valid(expression: str) -> bool:
+    return bool(croniter.is_valid(expression))
+
+
+def next_tick(expression: str, after: dt.datetime) -> dt.datetime:
+    """The first tick strictly after `after`."""
+    tick: dt.datetime = croniter(expression, after.astimezone(dt.UTC)).get_next(
+        dt.datetime
+    )
+    return tick
+
+
+def due_tick(
+    expression: str, after: dt.datetime, now: dt.datetime
+) -> dt.datetime | None:
+    """The latest tick in `(after, now]`, or None when none falls there.
+
+    Several missed ticks (a long pause) coalesce into the latest one, as a
+    cron that was down does not run its missed ticks one by one.
+    """
+    if next_tick(expression, after) > now:
+        return None
+    # The start is excluded by get_prev, so step one second past `now`.
+    start = (now + ONE_SECOND).astimezone(dt.UTC).replace(microsecond=0)
+    tick: dt.datetime = croniter(expression, start).get_prev(dt.datetime)
+    return tick
