@@ -9,9 +9,11 @@ from app.api.routes import (
     benchmarks,
     check_ins,
     feed,
+    gyms,
     health,
     me,
     members,
+    people,
     scores,
     social,
     wearable_webhooks,
@@ -22,6 +24,8 @@ from app.api.routes import (
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(me.router)
+api_router.include_router(gyms.router)
+api_router.include_router(people.router)
 api_router.include_router(members.router)
 api_router.include_router(workouts.router)
 api_router.include_router(benchmarks.router)

@@ -13,8 +13,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "dev-secret", "secret"})
-DEFAULT_AUTH_SECRET = "dev-secret"  # noqa: S105 - refused outside development/test
+# Development's default signing secret: long enough for HS256 (32+ bytes),
+# and refused outside development and test like every placeholder.
+DEFAULT_AUTH_SECRET = "dev-only-secret-never-use-in-production"  # noqa: S105
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changethis", "change-me", "dev-secret", "secret", DEFAULT_AUTH_SECRET}
+)
 
 
 class Environment(enum.StrEnum):

@@ -79,7 +79,9 @@ def enforce_startup_guards(
         log.warning(
             "app.inline_mode_in_production",
             cannot_run_inline={
-                "crons": list(cron_function_ids),
+                "crons": "run by the in-process scheduler (one leader process)"
+                if settings.INLINE_SCHEDULER
+                else list(cron_function_ids),
                 "sleeps": "skipped: inline work has no timer",
                 "durable_retries": "in-process only; a crash loses the work",
                 "flow_control": "concurrency, throttle and cancel are not enforced",

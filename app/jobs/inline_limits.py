@@ -9,7 +9,7 @@ from __future__ import annotations
 from app.jobs.registry import WorkerRegistry
 
 BEHAVIOUR = {
-    "step_sleep": "skipped: the next step runs at once",
+    "step_timers": "skipped: the next step runs at once",
     "retries": "each attempt awaited in the same task, short capped delays",
     "concurrency": "not enforced across processes: each caller runs its own work",
     "throttle": "not applied: work runs when dispatched",
@@ -18,7 +18,7 @@ BEHAVIOUR = {
     "cancel": "not applied: inline work has finished before a cancelling event",
     "crons": "run by the in-process scheduler (one leader process)",
 }
-ALWAYS = ("step_sleep", "retries", "crons")
+ALWAYS = ("step_timers", "retries", "crons")
 
 
 def inline_limits(registry: WorkerRegistry, *, scheduler_on: bool) -> dict[str, str]:

@@ -20,3 +20,10 @@ class AlertNotFoundError(NotFoundError):
 class InvalidRequestError(AppError):
     status_code = 422
     code = "invalid_request"
+
+
+class FieldRequiredError(InvalidRequestError):
+    """A PATCH set a field that cannot be empty to null."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} cannot be null")

@@ -73,13 +73,22 @@ def test_placeholder_auth_secret_is_refused_when_loading_settings(
     assert "DB_PASSWORD_CANARY" not in str(refused.value.code)
 
 
-def test_inline_mode_in_production_starts_but_says_what_cannot_run() -> None:
-    settings = build(INNGEST_ENABLED=False, INNGEST_EVENT_KEY=None)
+@pytest.mark.parametrize("scheduler", [True, False])
+def test_inline_mode_in_production_starts_but_says_what_cannot_run(
+    scheduler: bool,
+) -> None:
+    settings = build(
+        INNGEST_ENABLED=False, INNGEST_EVENT_KEY=None, INLINE_SCHEDULER=scheduler
+    )
     with capture_logs() as logs:
         enforce_startup_guards(settings, cron_function_ids=["alerts-churn-scan-daily"])
     [warning] = [e for e in logs if e["event"] == "app.inline_mode_in_production"]
     assert warning["log_level"] == "warning"
-    assert warning["cannot_run_inline"]["crons"] == ["alerts-churn-scan-daily"]
+    crons = warning["cannot_run_inline"]["crons"]
+    if scheduler:
+        assert "in-process scheduler" in crons
+    else:
+        assert crons == ["alerts-churn-scan-daily"]
     assert {"sleeps", "durable_retries"} <= set(warning["cannot_run_inline"])
 
 

@@ -26,6 +26,9 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         # start would keep every test's objects for good (tests/core/test_gc_tuning.py).
         "GC_FREEZE_AT_STARTUP": False,
         "GC_YOUNG_THRESHOLD": 0,  # and the collector's thresholds stay as they are
+        # Apps started by tests run no crons unless the test asks for them
+        # (tests/jobs/test_inline_scheduler.py drives the scheduler's clock).
+        "INLINE_SCHEDULER": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -18,7 +18,7 @@ from app.api.pagination import (
 )
 from app.api.schema import ApiSchema
 from app.core.errors import ForbiddenError
-from app.db.models.alert import AlertStatus
+from app.db.models.alert import AlertKind, AlertStatus
 from app.db.repositories import alert as alert_repo
 from app.services import alerts
 
@@ -52,6 +52,8 @@ async def list_alerts(
     principal: PrincipalDep,
     session: SessionDep,
     status: AlertStatus | None = None,
+    kind: AlertKind | None = None,
+    member_id: uuid.UUID | None = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> AlertPage:
@@ -62,6 +64,8 @@ async def list_alerts(
         session,
         principal.gym_id,
         status=None if status is None else status.value,
+        kind=None if kind is None else kind.value,
+        member_id=member_id,
         after=parse_cursor(cursor),
         limit=limit,
     )

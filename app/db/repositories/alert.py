@@ -114,10 +114,16 @@ async def list_alerts(
     status: str | None,
     after: tuple[dt.datetime, uuid.UUID] | None,
     limit: int,
+    kind: str | None = None,
+    member_id: uuid.UUID | None = None,
 ) -> list[Alert]:
     stmt = select(Alert).where(Alert.gym_id == gym_id)
     if status is not None:
         stmt = stmt.where(Alert.status == status)
+    if kind is not None:
+        stmt = stmt.where(Alert.kind == kind)
+    if member_id is not None:
+        stmt = stmt.where(Alert.member_id == member_id)
     page = newest_first(stmt, Alert.created_at, Alert.id, after=after, limit=limit)
     return list((await session.scalars(page)).all())
 

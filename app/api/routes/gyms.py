@@ -1,0 +1,70 @@
+"""`/api/v1/gyms`: platform admins create gyms; admins and owners read and
+update them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from fastapi import APIRouter
+from pydantic import ConfigDict, Field
+
+from app.api.deps import AdminDep, CallerDep, SessionDep
+from app.api.schema import ApiSchema, ShortText, TimeZoneName
+from app.services import gyms
+from app.services.errors import FieldRequiredError
+
+router = APIRouter(prefix="/api/v1/gyms", tags=["gyms"])
+
+
+class GymCreate(ApiSchema):
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
+
+    name: ShortText = Field(description="The gym's name as members see it.")
+    timezone: TimeZoneName = Field(
+        default="UTC", description="IANA time zone of the gym, e.g. Europe/Oslo."
+    )
+
+
+class GymUpdate(ApiSchema):
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
+
+    name: ShortText | None = None
+    timezone: TimeZoneName | None = None
+
+
+class GymRead(ApiSchema):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    timezone: str
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+@router.post("", status_code=201)
+async def create_gym(body: GymCreate, admin: AdminDep, session: SessionDep) -> GymRead:
+    """Platform admins only. Add its first owner with `POST /gyms/{id}/members`."""
+    gym = await gyms.create_gym(session, name=body.name, timezone=body.timezone)
+    return GymRead.model_validate(gym)
+
+
+@router.get("/{gym_id}")
+async def read_gym(
+    gym_id: uuid.UUID, caller: CallerDep, session: SessionDep
+) -> GymRead:
+    gym = await gyms.reachable_gym(session, caller, gym_id)
+    return GymRead.model_validate(gym)
+
+
+@router.patch("/{gym_id}")
+async def update_gym(
+    gym_id: uuid.UUID, body: GymUpdate, caller: CallerDep, session: SessionDep
+) -> GymRead:
+    changes = body.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        if value is None:
+            raise FieldRequiredError(field)
+    gym = await gyms.reachable_gym(session, caller, gym_id)
+    return GymRead.model_validate(await gyms.update_gym(session, gym, changes))

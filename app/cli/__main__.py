@@ -1,0 +1,94 @@
+"""`python -m app.cli {cron,token,demo}`: see app/cli/__init__.py."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from app.cli import cron, demo, tokens
+from app.cli.bootstrap import command_settings, out
+from app.runtime import Runtime, build_runtime
+
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    cron_cmd = commands.add_parser("cron", help="list cron workers or run one once")
+    cron_cmd.add_argument("--list", action="store_true", help="schedules, last runs")
+    cron_cmd.add_argument("--json", action="store_true", help="JSON output")
+    cron_cmd.add_argument("run", nargs="?", choices=["run"], help="run one once")
+    cron_cmd.add_argument("function_id", nargs="?", help="e.g. alerts-churn-scan-daily")
+
+    token = commands.add_parser("token", help="mint a development token")
+    token.add_argument(
+        "--role", choices=["member", "coach", "owner", "admin"], required=True
+    )
+    token.add_argument("--gym", type=uuid.UUID, help="the gym id (not for admin)")
+    token.add_argument("--sub", help="the person's id (admin: any name)")
+    token.add_argument("--hours", type=float, default=12.0, help="lifetime")
+
+    demo_cmd = commands.add_parser("demo", help="create the demo gym, print API calls")
+    demo_cmd.add_argument("--json", action="store_true", help="ids and tokens as JSON")
+    demo_cmd.add_argument(
+        "--members", type=int, default=demo.DEFAULT_MEMBERS, help="members (4-60)"
+    )
+    demo_cmd.add_argument("--base-url", default="http://127.0.0.1:8000")
+    return parser
+
+
+def _with_runtime(runtime: Runtime, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def run() -> T:
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.dispose()
+
+    return asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "token":
+        settings = command_settings(dev_only="token")
+        ttl = dt.timedelta(hours=args.hours)
+        out(
+            tokens.mint(
+                settings, role=args.role, gym_id=args.gym, sub=args.sub, ttl=ttl
+            )
+        )
+        return 0
+    if args.command == "demo":
+        settings = command_settings(dev_only="demo")
+        if not 4 <= args.members <= 60:
+            raise SystemExit("--members must be between 4 and 60")
+        runtime = build_runtime(settings)
+        made = _with_runtime(runtime, lambda r: demo.run_demo(r, members=args.members))
+        text = demo.render(made, settings, base_url=args.base_url, as_json=args.json)
+        out(text)
+        return 0
+    settings = command_settings()
+    runtime = build_runtime(settings)
+    if args.run:
+        if not args.function_id:
+            raise SystemExit("cron run needs a function id (see cron --list)")
+        result = _with_runtime(
+            runtime, lambda r: cron.run_cron_once(r, args.function_id)
+        )
+        out(json.dumps(result))
+        return 0 if result["outcome"] == "completed" else 1
+    rows = _with_runtime(runtime, cron.list_crons)
+    out(cron.render_list(rows, as_json=args.json))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
