@@ -165,6 +165,8 @@ def _lifespan(
                 scheduler.stop()
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                     await asyncio.wait_for(scheduler_task, RELAY_STOP_TIMEOUT_S)
+            if runtime.inline_runner is not None:
+                await runtime.inline_runner.drain(RELAY_STOP_TIMEOUT_S)
             if relay_task is not None:
                 runtime.relay.stop()
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from app.core.config import Settings
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.config import Environment, Settings
 from app.core.logging import configure_logging
 from app.core.sentry import configure_sentry
 from app.core.startup_guards import enforce_startup_guards, load_settings
@@ -20,11 +22,22 @@ class ProductionRefusedError(SystemExit):
         )
 
 
+class _Environment(BaseSettings):
+    """APP_ENV alone, read the way `Settings` reads it, before anything else
+    is validated (a production configuration may well be incomplete here)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+    APP_ENV: str = Environment.DEVELOPMENT.value
+
+
 def command_settings(*, dev_only: str | None = None) -> Settings:
     """Settings for a command; `dev_only` names a command production refuses."""
-    settings = load_settings()
-    if dev_only is not None and settings.is_production:
+    production = _Environment().APP_ENV.strip().lower() == Environment.PRODUCTION
+    if dev_only is not None and production:
         raise ProductionRefusedError(dev_only)
+    settings = load_settings()
     configure_logging(settings)
     enforce_startup_guards(settings)
     configure_sentry(settings)

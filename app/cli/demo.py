@@ -67,6 +67,7 @@ async def run_demo(runtime: Runtime, *, members: int) -> DemoGym:
     await _connect_wearables(runtime, plan)
     await _socialise(runtime, plan)
     runner = runtime.inline_runner or InlineRunner(runtime.registry, runtime)
+    await runner.drain()  # the wearable syncs run after their "request"
     [churn] = [w for w in runtime.registry.workers if w.fn_id == CHURN_CRON]
     await CronRecorder(runtime, runner).run(churn, clock.now(), "manual")
     return DemoGym(plan, created=True)

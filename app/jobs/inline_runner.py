@@ -6,6 +6,12 @@ tick (`run_cron`, from the inline scheduler or the run-once command), gets
 logged, reported to Sentry once and written as one dead-letter row, and never
 raised into the caller (whose write is already committed). Follow-up events a
 worker dispatches run inline too, up to `MAX_DEPTH` levels deep.
+
+Workers that call a third-party API (`third_party=True`: the wearable sync)
+never keep a request waiting: dispatched from a request (or any top-level
+unit of work) they run in a background task after the commit, so the
+response goes out first and reports the state the request knows. `drain()`
+waits for those tasks (shutdown, tests, the demo command).
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ class InlineRunner:
     def __init__(self, registry: WorkerRegistry, runtime: Runtime) -> None:
         self._registry = registry
         self._runtime = runtime
+        self._background: set[asyncio.Task[bool]] = set()
 
     async def run(self, events: list[tuple[str, PlatformEvent]]) -> None:
         depth = _depth.get()
@@ -84,21 +91,51 @@ class InlineRunner:
             for event_id, event in events:
                 trigger = _Trigger.of_event(event_id, event)
                 for worker in self._registry.consumers(event.name):
-                    await self._run_worker(worker, trigger)
+                    if worker.third_party and depth == 0:
+                        self._in_background(worker, trigger)
+                    else:
+                        await self._run_worker(worker, trigger)
         finally:
             _depth.reset(token)
+
+    def _in_background(self, worker: Worker, trigger: _Trigger) -> None:
+        """Run after the caller returns (its context, depth 1 inside)."""
+        task = asyncio.create_task(self._run_worker(worker, trigger))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @property
+    def pending(self) -> int:
+        return len(self._background)
+
+    async def drain(self, timeout_s: float | None = None) -> bool:
+        """Wait for background runs (and the ones they start); False when
+        `timeout_s` passed first (what is left is cancelled)."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                while self._background:
+                    await asyncio.gather(*self._background, return_exceptions=True)
+        except TimeoutError:
+            for task in list(self._background):
+                task.cancel()
+            await asyncio.gather(*self._background, return_exceptions=True)
+            return False
+        return True
 
     async def run_cron(self, worker: Worker, tick: dt.datetime) -> bool:
         """One run of a cron worker for `tick`; True when it completed."""
         if worker.cron is None:
             raise ValueError(f"{worker.fn_id} is not a cron worker")
-        token = _depth.set(1)
+        return await self._run_worker(worker, _Trigger.of_tick(worker, tick))
+
+    async def _run_worker(self, worker: Worker, trigger: _Trigger) -> bool:
+        token = _depth.set(max(_depth.get(), 1))
         try:
-            return await self._run_worker(worker, _Trigger.of_tick(worker, tick))
+            return await self._attempts(worker, trigger)
         finally:
             _depth.reset(token)
 
-    async def _run_worker(self, worker: Worker, trigger: _Trigger) -> bool:
+    async def _attempts(self, worker: Worker, trigger: _Trigger) -> bool:
         run_id = f"inline-{uuid.uuid4().hex}"
         attempts = worker.retries_or(self._runtime.settings.INNGEST_RETRIES) + 1
         actor = SystemActor(

@@ -43,6 +43,9 @@ class Worker:
     cron: str | None = None
     retries: int | None = None  # None: the global INNGEST_RETRIES
     flow_control: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Calls a third-party API (a wearable provider): inline mode runs it after
+    # the response, never while a request waits (app/jobs/inline_runner.py).
+    third_party: bool = False
 
     def retries_or(self, default: int) -> int:
         return default if self.retries is None else self.retries
@@ -81,6 +84,7 @@ class WorkerRegistry:
         event: type[PlatformEvent] | None = None,
         cron: str | None = None,
         retries: int | None = None,
+        third_party: bool = False,
         **flow_control: Any,
     ) -> Callable[[Handler], Handler]:
         if (event is None) == (cron is None):
@@ -90,7 +94,7 @@ class WorkerRegistry:
             if fn_id in self._workers:
                 raise TypeError(f"worker {fn_id!r} is registered twice")
             self._workers[fn_id] = Worker(
-                fn_id, handler, event, cron, retries, dict(flow_control)
+                fn_id, handler, event, cron, retries, dict(flow_control), third_party
             )
             return handler
 

@@ -28,10 +28,6 @@ from tests.support.serving import serve
 pytestmark = pytest.mark.db
 
 
-async def _nothing_to_wait_for() -> None:
-    return None
-
-
 @pytest.fixture
 async def stack(
     settings_factory: Callable[..., Settings], engine: AsyncEngine
@@ -46,12 +42,23 @@ async def stack(
         )
         world = await build_world(engine, settings)
         app = create_app(settings)
+        runtime = app.state.runtime
+
+        async def after_response(_: httpx.Response) -> None:
+            # Provider calls run after the response (never while a request
+            # waits): these tests look at their effects once they are done.
+            await runtime.inline_runner.drain()
+
         async with (
             serve(app) as server,
-            httpx.AsyncClient(base_url=server.url, timeout=60) as client,
+            httpx.AsyncClient(
+                base_url=server.url,
+                timeout=60,
+                event_hooks={"response": [after_response]},
+            ) as client,
         ):
             yield ss.Stack(
-                client, world, engine, fake, app.state.runtime, _nothing_to_wait_for
+                client, world, engine, fake, runtime, runtime.inline_runner.drain
             )
 
 

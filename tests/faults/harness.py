@@ -113,6 +113,7 @@ def clone_registry(
             event=w.event,
             cron=w.cron,
             retries=w.retries,
+            third_party=w.third_party,
             **w.flow_control,
         )(wrap(w) if wrap else w.handler)
     return registry

@@ -80,6 +80,11 @@ async def run_crons(runtime: Runtime) -> None:
             await worker.handler(None, job)
 
 
+async def runtime_drain(runtime: Runtime) -> None:
+    assert runtime.inline_runner is not None
+    await runtime.inline_runner.drain()
+
+
 async def add_leaver(engine: AsyncEngine, world: World) -> uuid.UUID:
     async with create_sessionmaker(engine)() as session, session.begin():
         gym = await session.get(Gym, world.members["ann"].gym_id)
@@ -116,12 +121,27 @@ async def drive_every_worker(
     responses.append(
         await client.post("/api/v1/wearables/connections", json=connect, headers=ann)
     )
+    await runtime_drain(runtime)  # provider calls run after the response
     body = ss.oura_notification(ss.add_bad_night(provider))
     responses.append(
         await client.post(
             "/api/v1/webhooks/oura", content=body, headers=ws.oura_headers(body)
         )
     )
+    await runtime_drain(runtime)
+    # provisioning: a plan change rescores; a pause re-evaluates churn risk
+    responses += [
+        await client.patch(
+            f"/api/v1/members/{world.id('ann')}",
+            json={"plan_strength_days": 4},
+            headers=olga,
+        ),
+        await client.post(
+            f"/api/v1/members/{world.id('bob')}/pauses",
+            json={"kind": "holiday", "starts_on": NOW.date().isoformat()},
+            headers=olga,
+        ),
+    ]
     # social: a post fanned out, every interaction and its undo
     created = await client.post(
         "/api/v1/social/posts", json={"kind": "workout"}, headers=bob

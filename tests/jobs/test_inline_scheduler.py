@@ -84,7 +84,8 @@ async def test_a_cron_runs_once_per_tick_as_the_clock_moves(
     assert await scheduler.run_due(T0 + dt.timedelta(minutes=3)) == []  # 10:04
     [first] = await scheduler.run_due(T0 + dt.timedelta(minutes=4))  # 10:05
     assert first.scheduled_for == dt.datetime(2026, 12, 7, 10, 5, tzinfo=dt.UTC)
-    assert first.outcome is not None and first.outcome.value == "completed"
+    assert first.outcome is not None
+    assert first.outcome.value == "completed"
     assert await scheduler.run_due(T0 + dt.timedelta(minutes=4, seconds=30)) == []
     # Twenty minutes pass at once: the missed ticks coalesce into the latest.
     [late] = await scheduler.run_due(T0 + dt.timedelta(minutes=20))  # 10:21
@@ -107,7 +108,7 @@ async def test_a_second_scheduler_never_runs_a_claimed_tick_again(
     # Another process checking from an older point (a takeover) reaches the
     # same tick: the claim in cron_runs stops it.
     other = scheduler_for(runtime_of(registry_with(ticks)))
-    other._checked = {"test-every-five": T0}  # noqa: SLF001 - simulate a stale view
+    other._checked = {"test-every-five": T0}
     [skipped] = await other.run_due(T0 + dt.timedelta(minutes=4))
     assert skipped.outcome is None
     assert len(ticks.runs) == 1
@@ -129,7 +130,8 @@ async def test_a_failing_cron_is_retried_then_dead_lettered_once(
     scheduler = scheduler_for(runtime_of(registry_with(ticks, retries=2)))
     await scheduler.start(T0)
     [result] = await scheduler.run_due(T0 + dt.timedelta(minutes=4))
-    assert result.outcome is not None and result.outcome.value == "failed"
+    assert result.outcome is not None
+    assert result.outcome.value == "failed"
     assert ticks.attempts == 3  # retries + 1
     async with create_sessionmaker(engine)() as session:
         [letter] = list((await session.scalars(select(DeadLetter))).all())

@@ -49,6 +49,7 @@ PERMANENT = (ProviderAuthRevokedError, ProviderResponseError, UnsupportedDataTyp
     fn_id="sync-wearable-data",
     event=WearableDataReceived,
     retries=SYNC_RETRIES,
+    third_party=True,
     concurrency=ONE_PER_MEMBER,
     throttle=PROVIDER_THROTTLE,
     timeouts=SYNC_TIMEOUTS,
