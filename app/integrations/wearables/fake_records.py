@@ -58,8 +58,8 @@ def bad_night(day: dt.date) -> JSON:
 def oura_night(night: Night) -> JSON:
     return oura_sleep(
         night.day,
-        hrv=round(night.hrv_ms, 1),
-        rhr=float(round(night.rhr_bpm)),
+        hrv=night.hrv_ms,
+        rhr=night.rhr_bpm,
         asleep_h=night.asleep_h,
         in_bed_h=night.in_bed_h,
     )
@@ -98,8 +98,8 @@ def whoop_recovery(night: Night) -> JSON:
         "sleep_id": whoop_sleep_id(night.day),
         "score_state": "SCORED",
         "score": {
-            "resting_heart_rate": float(round(night.rhr_bpm)),
-            "hrv_rmssd_milli": round(night.hrv_ms, 1),
+            "resting_heart_rate": night.rhr_bpm,
+            "hrv_rmssd_milli": night.hrv_ms,
         },
     }
 
@@ -108,9 +108,9 @@ def google_record(kind: str, night: Night) -> JSON:
     """One Google Health record of `kind` ("sleep", "hrv" or "rhr")."""
     day = night.day.isoformat()
     if kind == "hrv":
-        return {"dateTime": day, "value": {"dailyRmssd": round(night.hrv_ms, 1)}}
+        return {"dateTime": day, "value": {"dailyRmssd": night.hrv_ms}}
     if kind == "rhr":
-        return {"dateTime": day, "value": float(round(night.rhr_bpm))}
+        return {"dateTime": day, "value": night.rhr_bpm}
     start, end = _span(night.day, night.in_bed_h)
     return {
         "logId": night.day.toordinal(),
