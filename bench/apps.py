@@ -232,8 +232,8 @@ def fake_event_api() -> Starlette:
 
 def fake_wearable_provider() -> Starlette:
     """The tests' provider fake with 40 nights of Oura sleep for `ann`."""
+    from app.integrations.wearables.fake_provider import FakeWearableProvider
     from tests.e2e.sync_social import seed_history
-    from tests.fakes.wearable_provider import FakeWearableProvider
 
     fake = FakeWearableProvider()
     seed_history(fake)

@@ -118,7 +118,13 @@ class Settings(BaseSettings):
     # member, coach or owner token can never pass as one.
     AUTH_ADMIN_AUDIENCE: str = "gym-jobs-admin"
 
-    # Wearable providers (sync): API base URLs, webhook secrets, HTTP limits.
+    # Wearable providers (sync): "fake" serves every provider from the
+    # built-in fake, in-process (synthetic `fake-<profile>-<suffix>` tokens,
+    # docs/wearables.md); "real" uses the base URLs below. Unset: fake in
+    # development, real otherwise (tests point the base URLs at a loopback
+    # fake themselves). Production refuses "fake".
+    WEARABLE_PROVIDERS: Literal["real", "fake"] | None = None
+    # API base URLs, webhook secrets, HTTP limits.
     WEARABLE_OURA_API_BASE_URL: str = "https://api.ouraring.com"
     WEARABLE_OURA_WEBHOOK_SECRET: SecretStr | None = None
     WEARABLE_OURA_VERIFICATION_TOKEN: SecretStr | None = None
@@ -215,6 +221,13 @@ class Settings(BaseSettings):
         if self.LOG_FORMAT is not None:
             return self.LOG_FORMAT
         return "json" if self.APP_ENV == Environment.PRODUCTION else "console"
+
+    @property
+    def wearables_fake(self) -> bool:
+        """Whether wearable providers are the in-process fake (see above)."""
+        if self.WEARABLE_PROVIDERS is not None:
+            return self.WEARABLE_PROVIDERS == "fake"
+        return self.APP_ENV == Environment.DEVELOPMENT
 
     @property
     def is_production(self) -> bool:

@@ -49,6 +49,10 @@ def production_problems(settings: Settings) -> list[str]:
             "INNGEST_SERVE_ORIGIN is not set: the Host header would decide the"
             " URL registered with Inngest"
         )
+    if settings.WEARABLE_PROVIDERS == "fake":
+        problems.append(
+            "WEARABLE_PROVIDERS is fake: wearable sync would store synthetic data"
+        )
     secret = settings.AUTH_SECRET.get_secret_value()
     if secret in PLACEHOLDER_SECRETS or len(secret) < 32:
         problems.append("AUTH_SECRET is a placeholder or shorter than 32 characters")

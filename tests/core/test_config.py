@@ -83,3 +83,25 @@ def test_empty_env_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> Non
     settings = build()
     assert settings.LOG_FORMAT is None
     assert settings.INNGEST_DEV is None
+
+
+@pytest.mark.parametrize(
+    ("env", "providers", "fake"),
+    [
+        ("development", None, True),  # `make run` never waits on the internet
+        ("test", None, False),  # tests point the base URLs at a loopback fake
+        ("production", None, False),
+        ("development", "real", False),
+        ("test", "fake", True),
+    ],
+)
+def test_wearable_providers_rule(env: str, providers: str | None, fake: bool) -> None:
+    settings = build(APP_ENV=env, WEARABLE_PROVIDERS=providers, AUTH_SECRET=GOOD_SECRET)
+    assert settings.wearables_fake is fake
+
+
+def test_production_defaults_to_the_real_provider_urls() -> None:
+    settings = build(APP_ENV="production", AUTH_SECRET=GOOD_SECRET)
+    assert settings.WEARABLE_PROVIDERS is None
+    assert settings.WEARABLE_OURA_API_BASE_URL == "https://api.ouraring.com"
+    assert settings.WEARABLE_WHOOP_API_BASE_URL.startswith("https://api.prod.whoop.com")

@@ -42,6 +42,7 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"INNGEST_SIGNING_KEY": None}, "INNGEST_SIGNING_KEY"),
         ({"INNGEST_EVENT_KEY": None}, "INNGEST_EVENT_KEY"),
         ({"INNGEST_SERVE_ORIGIN": None}, "INNGEST_SERVE_ORIGIN"),
+        ({"WEARABLE_PROVIDERS": "fake"}, "WEARABLE_PROVIDERS"),
     ],
 )
 def test_unsafe_production_configurations_are_refused(
@@ -94,3 +95,8 @@ def test_inline_mode_in_production_starts_but_says_what_cannot_run(
 
 def test_outside_production_nothing_is_refused() -> None:
     enforce_startup_guards(build(APP_ENV="development", INNGEST_DEV="1"))
+    enforce_startup_guards(build(APP_ENV="development", WEARABLE_PROVIDERS="fake"))
+
+
+def test_production_may_name_the_real_providers() -> None:
+    assert production_problems(build(WEARABLE_PROVIDERS="real")) == []

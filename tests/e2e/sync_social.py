@@ -26,10 +26,11 @@ from app.db.models import (
     WearableReading,
 )
 from app.db.session import create_sessionmaker
+from app.integrations.wearables.fake_provider import FakeWearableProvider
+from app.integrations.wearables.fake_records import bad_night, normal_night
 from app.runtime import Runtime
 from app.services import clock
 from tests.fakes import webhook_signing as ws
-from tests.fakes.wearable_provider import FakeWearableProvider, bad_night, normal_night
 from tests.support.api_world import World
 from tests.support.gym_builders import add_member
 

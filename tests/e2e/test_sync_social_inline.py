@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.models import Member, WearableConnection, WebhookDelivery
+from app.integrations.wearables.fake_provider import FakeWearableProvider, Fault
 from app.jobs.events.social import PostCreated
 from app.main import create_app
 from tests.e2e import sync_social as ss
 from tests.fakes import webhook_signing as ws
-from tests.fakes.wearable_provider import FakeWearableProvider, Fault
 from tests.support.api_world import build_world
 from tests.support.sentry_capture import CapturingTransport
 from tests.support.serving import serve

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.db.models import OutboxEvent, WearableConnection
+from app.integrations.wearables.fake_provider import FakeWearableProvider, Fault
 from app.main import create_app
 from tests.e2e import sync_social as ss
 from tests.fakes import webhook_signing as ws
-from tests.fakes.wearable_provider import FakeWearableProvider, Fault
 from tests.inngest_server import InngestServer, Run, RunStatus
 from tests.support.api_world import build_world
 from tests.support.inngest_app import inngest_settings

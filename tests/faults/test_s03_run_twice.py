@@ -24,6 +24,7 @@ from app.core.config import Settings
 from app.db.base import Base
 from app.db.models import Gym
 from app.db.session import create_sessionmaker
+from app.integrations.wearables.fake_provider import FakeWearableProvider
 from app.jobs.job_context import Handler, InlineJobContext, JobContext
 from app.jobs.registry import Worker, load_workers
 from app.main import create_app
@@ -31,7 +32,6 @@ from app.runtime import Runtime
 from tests.e2e import scenarios
 from tests.e2e import sync_social as ss
 from tests.fakes import webhook_signing as ws
-from tests.fakes.wearable_provider import FakeWearableProvider
 from tests.faults.harness import clone_registry
 from tests.support.api_world import World, build_world
 from tests.support.gym_builders import NOW, add_member

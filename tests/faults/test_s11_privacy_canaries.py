@@ -23,12 +23,12 @@ from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
+from app.integrations.wearables.fake_provider import FakeWearableProvider, Fault
 from app.jobs.events.base import PlatformEvent
 from app.jobs.job_context import JobContext
 from app.jobs.registry import WorkerRegistry
 from app.main import create_app
 from tests.e2e import sync_social as ss
-from tests.fakes.wearable_provider import FakeWearableProvider, Fault
 from tests.faults.harness import clone_registry
 from tests.inngest_server import InngestServer, RunStatus
 from tests.support.api_world import build_world

@@ -12,8 +12,9 @@ import pytest
 from app.domain.wearables import DeviceKind, Metric, Provider, Unit
 from app.integrations.wearables import base, build_clients
 from app.integrations.wearables.base import ConnectionRef, FetchTarget
+from app.integrations.wearables.fake_provider import FakeWearableProvider, Fault
+from app.integrations.wearables.fake_records import oura_sleep
 from app.integrations.wearables.http import ProviderHttp, parse_retry_after
-from tests.fakes.wearable_provider import FakeWearableProvider, Fault, oura_sleep
 from tests.support.serving import serve
 from tests.support.settings import make_settings
 

@@ -1,11 +1,13 @@
 """Wearable provider adapters (one module per provider, one `WearableClient`
-protocol). `build_clients` wires them from settings around one HTTP client."""
+protocol). `build_clients` wires them from settings around one HTTP client;
+with `settings.wearables_fake` they call the in-process fake provider."""
 
 from __future__ import annotations
 
 from app.core.config import Settings
 from app.domain.wearables import Provider
 from app.integrations.wearables.base import WearableClient
+from app.integrations.wearables.fake_provider import IN_PROCESS_SETTINGS
 from app.integrations.wearables.garmin import GarminClient
 from app.integrations.wearables.google_health import GoogleHealthClient
 from app.integrations.wearables.http import ProviderHttp
@@ -22,6 +24,8 @@ def garmin_callback_hosts(settings: Settings) -> frozenset[str]:
 def build_clients(
     settings: Settings, http: ProviderHttp
 ) -> dict[Provider, WearableClient]:
+    if settings.wearables_fake:  # the in-process fake (build_http_client)
+        settings = settings.model_copy(update=IN_PROCESS_SETTINGS)
     return {
         Provider.OURA: OuraClient(http, settings.WEARABLE_OURA_API_BASE_URL),
         Provider.WHOOP: WhoopClient(http, settings.WEARABLE_WHOOP_API_BASE_URL),

@@ -20,6 +20,7 @@ from app.integrations.wearables.base import (
     ProviderThrottledError,
     ProviderUnavailableError,
 )
+from app.integrations.wearables.fake_provider import shared_fake_provider
 
 DEFAULT_THROTTLE = dt.timedelta(seconds=60)
 MAX_RETRY_AFTER = dt.timedelta(hours=1)
@@ -32,7 +33,11 @@ def build_http_client(settings: Settings) -> httpx.AsyncClient:
         write=settings.WEARABLE_HTTP_READ_TIMEOUT_S,
         pool=settings.WEARABLE_HTTP_CONNECT_TIMEOUT_S,
     )
+    transport = None
+    if settings.wearables_fake:  # the same requests, answered in-process
+        transport = httpx.ASGITransport(app=shared_fake_provider().app)
     return httpx.AsyncClient(
+        transport=transport,
         timeout=timeout,
         follow_redirects=False,
         headers={"accept": "application/json", "user-agent": "gym-platform-jobs"},
