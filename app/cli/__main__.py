@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_cmd = commands.add_parser("demo", help="create the demo gym, print API calls")
     demo_cmd.add_argument("--json", action="store_true", help="ids and tokens as JSON")
     demo_cmd.add_argument(
-        "--members", type=int, default=demo.DEFAULT_MEMBERS, help="members (4-60)"
+        "--members", type=int, default=demo.DEFAULT_MEMBERS, help="members (6-60)"
     )
     demo_cmd.add_argument("--base-url", default="http://127.0.0.1:8000")
     return parser
@@ -68,9 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "demo":
         settings = command_settings(dev_only="demo")
-        if not 4 <= args.members <= 60:
-            raise SystemExit("--members must be between 4 and 60")
-        runtime = build_runtime(settings)
+        if not 6 <= args.members <= 60:
+            raise SystemExit("--members must be between 6 and 60")
+        runtime = build_runtime(demo.demo_settings(settings))
         made = _with_runtime(runtime, lambda r: demo.run_demo(r, members=args.members))
         text = demo.render(made, settings, base_url=args.base_url, as_json=args.json)
         out(text)

@@ -47,6 +47,14 @@ GYM_NAME = "Demo Strength & Conditioning"
 TOKEN_TTL = dt.timedelta(hours=12)
 
 
+def demo_settings(settings: Settings) -> Settings:
+    """The demo runs its work here and now (inline), and its wearables on the
+    built-in fake provider, whatever the server's mode."""
+    return settings.model_copy(
+        update={"INNGEST_ENABLED": False, "WEARABLE_PROVIDERS": "fake"}
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class DemoGym:
     plan: GymPlan
@@ -353,6 +361,6 @@ def render(made: DemoGym, settings: Settings, *, base_url: str, as_json: bool) -
             "# A member's progress score with its reasons",
             f'curl -s -H "Authorization: Bearer $MEMBER_TOKEN" "$BASE/api/v1/members/{spike}/scores"',
             "# The member's feed",
-            'curl -s -H "Authorization: Bearer $MEMBER_TOKEN" "$BASE/api/v1/feed"',
+            'curl -s -H "Authorization: Bearer $MEMBER_TOKEN" "$BASE/api/v1/social/feed"',
         ]
     )
