@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate run relay test test-fast lint fmt typecheck check bench container-test clean
+# ARGS passes extra arguments to a command: make cron ARGS="run alerts-churn-scan-daily"
+ARGS ?=
+.PHONY: help install migrate run relay demo token cron test test-fast lint fmt typecheck check bench container-test clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -25,8 +27,17 @@ run: migrate ## serve on http://127.0.0.1:8000 (inline mode by default, no Innge
 	$(BIN)/uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT) \
 		--proxy-headers --timeout-graceful-shutdown 20
 
-relay: migrate ## run the outbox relay as its own process
-	$(BIN)/python -m app.jobs.relay
+relay: migrate ## run the outbox relay as its own process (ARGS=--status, --once, ...)
+	$(BIN)/python -m app.jobs.relay $(ARGS)
+
+demo: migrate ## a demo gym with months of history, then first API calls (ARGS=--json)
+	$(BIN)/python -m app.cli demo $(ARGS)
+
+token: install ## a dev token: ARGS="--role owner --gym <gym-id> --sub <person-id>"
+	$(BIN)/python -m app.cli token $(ARGS)
+
+cron: migrate ## the cron workers and their last runs (ARGS="run <function-id>": run one)
+	$(BIN)/python -m app.cli cron $(if $(ARGS),$(ARGS),--list)
 
 test: install ## the whole test suite (SQLite + PostgreSQL when reachable)
 	$(BIN)/pytest
