@@ -67,7 +67,7 @@ class CronRecorder:
         if not claimed:
             log.info("cron.skipped_claimed", function_id=worker.fn_id)
             return TickResult(worker.fn_id, tick, None)
-        log.info("cron.started", function_id=worker.fn_id, trigger=trigger)
+        log.debug("cron.started", function_id=worker.fn_id, trigger=trigger)
         ok = await self._runner.run_cron(worker, tick)
         outcome = CronOutcome.COMPLETED if ok else CronOutcome.FAILED
         async with self._runtime.transaction() as session:

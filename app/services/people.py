@@ -48,6 +48,7 @@ MEMBERSHIP_FIELDS = frozenset(
 )
 RESCORE_FIELDS = frozenset(
     {
+        "timezone",
         "plan_strength_days",
         "plan_aerobic_minutes",
         "bodyweight_kg",

@@ -228,7 +228,11 @@ async def list_roster(
                 readiness=None
                 if r.readiness is None
                 else ReadinessBrief(
-                    day=r.readiness.day, score=r.readiness.score, band=r.readiness.band
+                    day=r.readiness.day,
+                    score=None
+                    if r.readiness.score is None
+                    else round(r.readiness.score, 1),
+                    band=r.readiness.band,
                 ),
             )
             for r in rows
