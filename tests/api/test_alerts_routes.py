@@ -120,3 +120,28 @@ async def test_other_gyms_alerts_are_404(
         "/api/v1/alerts", params={"status": "gone"}, headers=world.auth("zoe")
     )
     assert bad.status_code == 422
+
+
+async def test_alerts_filter_by_kind_and_member(
+    client: httpx.AsyncClient, world: World, engine: AsyncEngine
+) -> None:
+    churn = await add_alerts(engine, world, "ann", 1)
+    await add_alerts(engine, world, "bob", 1)
+    by_kind = await client.get(
+        "/api/v1/alerts", params={"kind": "churn_risk"}, headers=world.auth("olga")
+    )
+    assert len(by_kind.json()["items"]) == 2
+    none = await client.get(
+        "/api/v1/alerts", params={"kind": "injury_risk"}, headers=world.auth("olga")
+    )
+    assert none.json()["items"] == []
+    mine = await client.get(
+        "/api/v1/alerts",
+        params={"member_id": str(world.id("ann"))},
+        headers=world.auth("cara"),
+    )
+    assert [a["id"] for a in mine.json()["items"]] == [str(churn[0])]
+    bad = await client.get(
+        "/api/v1/alerts", params={"kind": "gossip"}, headers=world.auth("olga")
+    )
+    assert bad.status_code == 422
