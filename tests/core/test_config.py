@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -105,3 +108,9 @@ def test_production_defaults_to_the_real_provider_urls() -> None:
     assert settings.WEARABLE_PROVIDERS is None
     assert settings.WEARABLE_OURA_API_BASE_URL == "https://api.ouraring.com"
     assert settings.WEARABLE_WHOOP_API_BASE_URL.startswith("https://api.prod.whoop.com")
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example.read_text(), re.M))
+    assert documented == set(Settings.model_fields)
