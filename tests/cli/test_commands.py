@@ -11,8 +11,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.security import decode_admin_token, decode_token
+from app.db.models import OutboxEvent
+from app.db.session import create_sessionmaker
+from tests.support.gym_builders import add_gym
 from tests.support.settings import TEST_AUTH_SECRET, make_settings
 
 CRONS = {
@@ -103,3 +108,24 @@ def test_cron_lists_schedules_and_runs_one_once(
     unknown = cli(tmp_path, "cron", "run", "no-such-cron", **env)
     assert unknown.returncode != 0
     assert "alerts-churn-scan-daily" in unknown.stderr
+
+
+@pytest.mark.db
+async def test_cron_run_in_inngest_mode_hands_its_events_to_the_outbox(
+    tmp_path: Path, database_url: str, engine: AsyncEngine
+) -> None:
+    async with create_sessionmaker(engine)() as session, session.begin():
+        add_gym(session)
+    ran = cli(
+        tmp_path,
+        "cron",
+        "run",
+        "alerts-churn-scan-daily",
+        DATABASE_URL=database_url,
+        INNGEST_ENABLED="true",
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["mode"] == "inngest"
+    async with engine.connect() as conn:
+        names = list(await conn.scalars(select(OutboxEvent.name)))
+    assert names == ["platform/alerts.churn-scan-requested"]
