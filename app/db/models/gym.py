@@ -35,6 +35,7 @@ class Member(TimestampMixin, Base):
     joined_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Scoring and churn inputs (all optional; the domain has defaults).
     sex: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     bodyweight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
     plan_strength_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     plan_aerobic_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
