@@ -226,3 +226,29 @@ async def test_higher_level_the_same_day_escalates_the_one_alert(
     assert outcome.dispatched
     assert alert.level == "high"
     assert sorted(e.payload["level"] for e in events) == ["caution", "high"]
+
+
+async def test_detraining_is_an_info_alert_without_notifying_coaches(
+    engine: AsyncEngine,
+) -> None:
+    # 1,080 AU weeks, then one 360 AU session in each of the last two weeks
+    async with create_sessionmaker(engine)() as session, session.begin():
+        member = add_member(session, add_gym(session))
+        await session.flush()
+        for days in [d for d in range(15, 50) if d % 7 in (1, 3, 5)] + [8]:
+            await add_workout(session, member, at_days_ago(days))
+        today = await add_workout(session, member, at_days_ago(0))
+        member_id = member.id
+    outcome = await evaluate(engine, member_id, today.id)
+    assert (outcome.level, outcome.dispatched) == ("info", False)
+    [alert], events = await alerts_and_events(engine)
+    assert events == []
+    assert alert.level == "info"
+    reasons = {r["code"]: r for r in alert.reasons}
+    assert reasons["detraining"]["level"] == "info"
+    assert reasons["detraining"]["text"] == (
+        "Weekly load has stayed below 0.8 times the previous 3-week average for "
+        "2 weeks (0.43 times this week)."
+    )
+    assert reasons["suggestion"]["text"].startswith("Check in about what changed")
+    assert "driver" not in reasons
