@@ -8,6 +8,7 @@ is on every alert (``load_alerts.CAVEAT``).
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from .load import compute_session_load
 from .load_alerts import (
@@ -31,6 +32,7 @@ def explain_load_alert(
     alert: LoadAlert,
     signals: LoadSignals,
     *,
+    today: date,
     completeness: Completeness | None,
     week_workouts: Sequence[WorkoutRecord],
     spike: SessionSpike | None = None,
@@ -41,7 +43,7 @@ def explain_load_alert(
         return alert
     notes = [*alert.notes]
     if completeness is not None:
-        notes.append(completeness_note(completeness, alert))
+        notes.append(completeness_note(completeness, alert, today))
     driver = driver_note(alert, week_workouts, spike_workout_id)
     if driver is not None:
         notes.append(driver)
@@ -51,9 +53,12 @@ def explain_load_alert(
     return replace(alert, notes=tuple(notes))
 
 
-def completeness_note(completeness: Completeness, alert: LoadAlert) -> LoadReason:
-    """'6 of 7 days logged; ...' plus why the level was lowered or withheld."""
-    text = describe_completeness(completeness)
+def completeness_note(
+    completeness: Completeness, alert: LoadAlert, today: date
+) -> LoadReason:
+    """'Week to Wed 18 Mar: 6 of 7 days logged; ...' (time frame and
+    completeness) plus why the level was lowered or withheld."""
+    text = f"Week to {format_day(today)}: {describe_completeness(completeness)}"
     if alert.trust is Trust.DOWNGRADED and alert.level is not alert.rule_level:
         text += (
             f" Level lowered from {alert.rule_level} to {alert.level}: too few days "

@@ -117,6 +117,7 @@ def assess_member_load(
     return explain_load_alert(
         alert,
         signals,
+        today=today,
         completeness=completeness,
         week_workouts=[w for w in workouts if week_first <= w.local_day <= today],
         spike=None if spike is None else spike[0],

@@ -167,7 +167,7 @@ class TestCompleteness:
         assert (alert.level, alert.trust) == (AlertLevel.HIGH, Trust.FULL)
         notes = {n.code: n.text for n in alert.notes}
         assert notes[LoadReasonCode.COMPLETENESS] == (
-            "7 of 7 days logged; 21 of 21 earlier days logged."
+            "Week to Wed 18 Mar: 7 of 7 days logged; 21 of 21 earlier days logged."
         )
 
     WEEK_GAPS = (2, 4, 6)  # days ago without a logged session this week
@@ -203,7 +203,8 @@ class TestCompleteness:
         alert = assess_member_load([*steady(), *self.HARD], TODAY, visit_days=visits)
         notes = {n.code: n.text for n in alert.notes}
         assert notes[LoadReasonCode.COMPLETENESS] == (
-            "5 of 7 days logged; no session logged on Sat 14 Mar, Mon 16 Mar despite "
+            "Week to Wed 18 Mar: 5 of 7 days logged; no session logged on Sat 14 Mar, "
+            "Mon 16 Mar despite "
             "a gym visit; 21 of 21 earlier days logged. Level lowered from high to "
             "caution: too few days are logged to trust the full level."
         )

@@ -78,9 +78,10 @@ async def test_spike_gives_one_high_alert_with_worded_reasons(
         "caveat",
     ]
     notes = {r["code"]: r for r in alert.reasons}
-    assert notes["completeness"]["text"] == (
-        "7 of 7 days logged; 21 of 21 earlier days logged."
+    assert notes["completeness"]["text"].endswith(
+        ": 7 of 7 days logged; 21 of 21 earlier days logged."
     )
+    assert notes["completeness"]["text"].startswith("Week to ")
     assert notes["driver"]["workout_ids"][0] == str(workout_id)
     texts = " ".join(r["text"] for r in alert.reasons)
     assert (
@@ -207,7 +208,7 @@ async def test_visits_without_a_logged_session_lower_the_alert(
     [alert], [event] = await alerts_and_events(engine)
     assert event.payload["level"] == level
     completeness = {r["code"]: r["text"] for r in alert.reasons}["completeness"]
-    assert completeness.startswith(f"{logged} of 7 days logged")
+    assert f": {logged} of 7 days logged" in completeness
     lowered = "Level lowered from high to caution: too few days are logged"
     assert (lowered in completeness) is (level == "caution")
 
