@@ -28,6 +28,9 @@ MEDIUM_FROM = 35
 HIGH_FROM = 60
 REALERT_DAYS = 14
 TOP_DRIVERS = 3
+# IHRSA "One Million Strong" (Bedford 2015): 33.6 cancellations per 1,000
+# members per month. Pass the gym's own rate once it is known.
+IHRSA_MONTHLY_CANCEL_RATE = 0.0336
 
 
 class ChurnFactor(StrEnum):
@@ -145,10 +148,12 @@ class ChurnRisk:
 
 @dataclass(frozen=True, slots=True)
 class LogisticChurnEstimate:
-    """P(cancel within 30 days) and each feature's contribution beta_i * x_i."""
+    """P(cancel within 30 days), each feature's contribution beta_i * x_i, and
+    the probability as a multiple of the base monthly cancellation rate."""
 
     probability: float
     contributions: tuple[tuple[str, float], ...]
+    times_base_rate: float
 
 
 def count_full_months(start: date, end: date) -> int:
@@ -345,10 +350,25 @@ def should_send_churn_alert(
     return worsened or (today - sent_on).days >= REALERT_DAYS
 
 
+def compare_with_base_rate(
+    probability: float, base_monthly_rate: float = IHRSA_MONTHLY_CANCEL_RATE
+) -> float:
+    """How many times the base monthly cancellation rate ``probability`` is."""
+    base = require_finite(base_monthly_rate, "base_monthly_rate")
+    if not 0 < base <= 1 or not 0 <= require_finite(probability, "probability") <= 1:
+        raise DomainInputError("rates must lie in (0, 1]")
+    return probability / base
+
+
 def estimate_churn_probability(
-    intercept: float, weights: Mapping[str, float], features: Mapping[str, float]
+    intercept: float,
+    weights: Mapping[str, float],
+    features: Mapping[str, float],
+    *,
+    base_monthly_rate: float = IHRSA_MONTHLY_CANCEL_RATE,
 ) -> LogisticChurnEstimate:
-    """Logistic model: ``p = 1 / (1 + e^-(b0 + sum b_i x_i))``, largest terms first."""
+    """Logistic model: ``p = 1 / (1 + e^-(b0 + sum b_i x_i))``, largest terms
+    first, and ``p`` relative to the gym's base monthly rate (§4.3)."""
     if set(weights) != set(features):
         raise DomainInputError("weights and features must name the same features")
     terms = {
@@ -359,4 +379,5 @@ def estimate_churn_probability(
     logit = require_finite(intercept, "intercept") + sum(terms.values())
     probability = 1 / (1 + math.exp(-logit)) if logit >= 0 else math.exp(logit) / (1 + math.exp(logit))  # fmt: skip
     ranked = sorted(terms.items(), key=lambda item: -abs(item[1]))
-    return LogisticChurnEstimate(probability, tuple(ranked))
+    times = compare_with_base_rate(probability, base_monthly_rate)
+    return LogisticChurnEstimate(probability, tuple(ranked), times)

@@ -64,15 +64,6 @@ def predict_riegel_time(
     return time * float(ratio ** require_positive(exponent, "exponent"))
 
 
-def compute_age_grade_percent(time_s: float, age_standard_time_s: float) -> float:
-    """Age grade %: the WMA age standard for age, sex and event over the actual time.
-
-    Load the standard from a versioned WMA table and keep the version on the result.
-    """
-    standard = require_positive(age_standard_time_s, "age_standard_time_s")
-    return standard / require_positive(time_s, "time_s") * 100
-
-
 def classify_age_grade(percent: float) -> AgeGradeBand:
     """>= 100 % world record, > 90 world class, > 80 national, > 70 regional, > 60 local."""
     value = require_non_negative(percent, "percent")

@@ -72,6 +72,7 @@ class DailyLoadSeries:
     imputed_sessions: int
     unrated_sessions_skipped: int
     unknown_days: tuple[date, ...]
+    imputed_days: tuple[date, ...] = ()
 
     @property
     def is_usable(self) -> bool:
@@ -123,16 +124,24 @@ def build_daily_loads(
     window = [s for s in sessions if first_day <= s.day <= last_day]
     medians = _median_rpe_by_type(window)
     loads = [0.0] * ((last_day - first_day).days + 1)
-    imputed = skipped = 0
+    imputed: list[date] = []
+    skipped = 0
     for s in window:
         rpe = s.rpe if s.rpe is not None else medians.get(s.session_type)
-        imputed += s.rpe is None and rpe is not None
+        if s.rpe is None and rpe is not None:
+            imputed.append(s.day)
         skipped += rpe is None
         if rpe is not None:
             loads[(s.day - first_day).days] += compute_session_load(rpe, s.minutes)
     unknown = tuple(sorted({d for d in unknown_days if first_day <= d <= last_day}))
     return DailyLoadSeries(
-        first_day, tuple(loads), len(window), imputed, skipped, unknown
+        first_day,
+        tuple(loads),
+        len(window),
+        len(imputed),
+        skipped,
+        unknown,
+        tuple(sorted(set(imputed))),
     )
 
 

@@ -3,21 +3,30 @@
 Alerts describe how load changed ("your load rose sharply"), never a chance of
 injury. Ratio rules use the uncoupled weekly ratio: this week's load over the mean
 weekly load of the 3 weeks before it.
+
+Baseline gate (§2.2): before 28 days of history every rule is capped at "info"
+and its text says the baseline is still building. Completeness (§2.2, §2.6):
+too few known days lower the level by one, or withhold the alert (info only);
+see ``load_completeness``. Detraining is an "info" alert.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from .load import (
     ACUTE_DAYS,
+    MIN_HISTORY_DAYS,
     BaselineStatus,
     check_daily_loads,
     compute_acwr,
     compute_monotony,
+    compute_session_spike,
     compute_week_over_week_change,
 )
+from .load_completeness import Completeness, Trust
+from .sport import Sport, describe_sport
 
 CAUTION_RATIO = 1.3
 HIGH_RATIO = 1.5
@@ -54,6 +63,11 @@ class LoadReasonCode(StrEnum):
     SESSION_SPIKE = "session_spike"
     MONOTONY = "monotony"
     DETRAINING = "detraining"
+    # explanation notes (level "none"): §2.6 wording around the signals
+    BASELINE = "baseline"
+    COMPLETENESS = "completeness"
+    DRIVER = "driver"
+    SUGGESTION = "suggestion"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +82,21 @@ class LoadSignals:
     previous_weekly_ratio: float | None
     monotony: float | None
     strain: float | None
+    history_days: int = MIN_HISTORY_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpike:
+    """Today's longest session of a distance sport vs the longest of the same
+    sport in the previous 30 days (metres)."""
+
+    sport: Sport
+    distance_m: float
+    longest_m: float
+
+    @property
+    def pct(self) -> float | None:
+        return compute_session_spike(self.distance_m, [self.longest_m])
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +106,22 @@ class LoadReason:
     code: LoadReasonCode
     level: AlertLevel
     text: str
+    workout_ids: tuple[str, ...] = ()  # the sessions a driver note points to
 
 
 @dataclass(frozen=True, slots=True)
 class LoadAlert:
-    """The highest level reached, every reason, baseline status and the caveat."""
+    """The level after the baseline gate and completeness, every triggered rule,
+    the explanation notes (baseline, completeness, driver, suggestion) and the
+    caveat. ``rule_level`` is the highest level the rules reached before
+    completeness lowered it."""
 
     level: AlertLevel
     reasons: tuple[LoadReason, ...]
     status: BaselineStatus
+    notes: tuple[LoadReason, ...] = ()
+    rule_level: AlertLevel = AlertLevel.NONE
+    trust: Trust = Trust.FULL
     caveat: str = CAVEAT
 
 
@@ -104,6 +140,7 @@ def summarize_load_signals(daily_loads: Sequence[float]) -> LoadSignals:
         previous_weekly_ratio=None if before is None else before.ratio,
         monotony=None if week is None else week.monotony,
         strain=None if week is None else week.strain,
+        history_days=len(loads),
     )
 
 
@@ -111,26 +148,58 @@ def assess_load_alert(
     signals: LoadSignals,
     *,
     strain_p90: float | None = None,
-    session_spike_pct: float | None = None,
+    session_spike: SessionSpike | None = None,
+    completeness: Completeness | None = None,
     chronic_floor_au: float = CHRONIC_FLOOR_AU,
 ) -> LoadAlert:
-    """The highest level any §2.6 rule reaches, with one worded reason per rule.
+    """The highest level any §2.6 rule reaches, with one worded reason per rule,
+    capped at info while the baseline builds and lowered by completeness.
 
     ``strain_p90`` is the member's personal 90th percentile of weekly strain;
-    ``session_spike_pct`` comes from ``load.compute_session_spike`` (runs).
+    ``session_spike`` compares one sport with itself (``load_history``).
     """
     found = (
         _ratio_reason(signals, chronic_floor_au),
         _detraining_reason(signals),
         _week_change_reason(signals),
         _monotony_reason(signals, strain_p90),
-        _spike_reason(session_spike_pct),
+        _spike_reason(session_spike),
     )
-    reasons = tuple(r for r in found if r is not None)
-    level = max(
-        (r.level for r in reasons), key=_SEVERITY.__getitem__, default=AlertLevel.NONE
+    reasons = tuple(_gate(r, signals) for r in found if r is not None)
+    rule_level = max_level(r.level for r in reasons)
+    trust = Trust.FULL if completeness is None else completeness.trust
+    level = lower_for_trust(rule_level, trust)
+    notes = () if level is AlertLevel.NONE else _baseline_note(signals)
+    return LoadAlert(level, reasons, signals.status, notes, rule_level, trust)
+
+
+def max_level(levels: Iterable[AlertLevel]) -> AlertLevel:
+    return max(levels, key=_SEVERITY.__getitem__, default=AlertLevel.NONE)
+
+
+def lower_for_trust(level: AlertLevel, trust: Trust) -> AlertLevel:
+    """Downgraded: one level lower (never below info); withheld: info only."""
+    if level is AlertLevel.NONE or trust is Trust.FULL:
+        return level
+    if trust is Trust.WITHHELD:
+        return AlertLevel.INFO
+    return list(AlertLevel)[max(_SEVERITY[level] - 1, _SEVERITY[AlertLevel.INFO])]
+
+
+def _gate(reason: LoadReason, signals: LoadSignals) -> LoadReason:
+    if signals.history_days >= MIN_HISTORY_DAYS or reason.level is AlertLevel.INFO:
+        return reason
+    return LoadReason(reason.code, AlertLevel.INFO, reason.text)
+
+
+def _baseline_note(signals: LoadSignals) -> tuple[LoadReason, ...]:
+    if signals.history_days >= MIN_HISTORY_DAYS:
+        return ()
+    text = (
+        f"Baseline still building ({signals.history_days} of {MIN_HISTORY_DAYS} "
+        "days of history): informational only, no caution or high level yet."
     )
-    return LoadAlert(level, reasons, signals.status)
+    return (LoadReason(LoadReasonCode.BASELINE, AlertLevel.NONE, text),)
 
 
 def _ratio_reason(signals: LoadSignals, floor: float) -> LoadReason | None:
@@ -187,13 +256,16 @@ def _monotony_reason(
     return LoadReason(LoadReasonCode.MONOTONY, AlertLevel.CAUTION, text)
 
 
-def _spike_reason(spike_pct: float | None) -> LoadReason | None:
-    if spike_pct is None or spike_pct <= CAUTION_SPIKE_PCT:
+def _spike_reason(spike: SessionSpike | None) -> LoadReason | None:
+    spike_pct = None if spike is None else spike.pct
+    if spike is None or spike_pct is None or spike_pct <= CAUTION_SPIKE_PCT:
         return None
     level = AlertLevel.HIGH if spike_pct > HIGH_SPIKE_PCT else AlertLevel.CAUTION
+    noun = describe_sport(spike.sport)
     text = (
-        f"The latest session was {spike_pct:.0f} % longer than the longest in the "
-        "previous 30 days."
+        f"Today's {noun} of {spike.distance_m / 1000:.1f} km was {spike_pct:.0f} % "
+        f"longer than the longest {noun} in the previous 30 days "
+        f"({spike.longest_m / 1000:.1f} km)."
     )
     return LoadReason(LoadReasonCode.SESSION_SPIKE, level, text)
 

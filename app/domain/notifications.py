@@ -1,12 +1,15 @@
 """Notification batching, digests, quiet hours and reaction rate limits
 (domain-methods §5.2, §5.3).
 
-A batch is keyed by (recipient, verb, object). A new action with no open window
-is sent at once and opens the window (likes 30 min, comments 10 min); later
-actions join the pending batch, which the caller flushes when the window closes
-("B and 4 others liked your workout"). Follows go to a daily digest only. An
-actor who was notified once for a like or follow is never notified again for it
-(toggling off and on is silent); undoing a pending action drops it.
+A batch is keyed by (recipient, verb, object); each verb has a window (likes
+30 min, comments 10 min, follows 1 day). An action is sent at once only if
+nothing was sent for the key within the window before it, no batch is open and
+the recipient is outside quiet hours (local time); otherwise it joins the open
+batch, or opens one that closes one window after *it* opened (moved out of
+quiet hours). The caller flushes a batch when it closes ("B and 4 others liked
+your workout"); that digest is a send too. Follows are never sent at once (a
+daily digest). An actor who was notified once for a like or follow is dropped
+for that key (toggling off and on is silent); undoing a pending action drops it.
 """
 
 import math
@@ -71,12 +74,23 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class BatchState:
-    """Open window end, pending actors (in arrival order) and everyone notified."""
+    """When the open batch closes (None: no batch open), pending actors (in
+    arrival order), everyone notified and when the key last sent anything."""
 
     key: BatchKey
     window_closes_at: datetime | None = None
     pending_actor_ids: tuple[str, ...] = ()
     notified_actor_ids: frozenset[str] = field(default_factory=frozenset)
+    last_sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """The recipient's quiet hours, local time (may wrap midnight)."""
+
+    tz: str = "UTC"
+    start: time = time(22, 0)
+    end: time = time(7, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +116,13 @@ class Digest:
 
 
 def decide_notification(
-    state: BatchState | None, action: Action, now: datetime
+    state: BatchState | None,
+    action: Action,
+    now: datetime,
+    quiet: QuietHours | None = None,
 ) -> Decision:
-    """Decide what one like/comment/follow (or its undo) does to the batch."""
+    """Decide what one like/comment/follow (or its undo) does to the batch;
+    ``quiet`` holds the recipient's time zone (UTC 22:00-07:00 when None)."""
     _require_aware(now, "now")
     current = state or BatchState(action.key)
     if current.key != action.key:
@@ -113,7 +131,7 @@ def decide_notification(
         return _decide(DecisionKind.IGNORE, current)
     if action.kind is ActionKind.UNDO:
         return _undo(current, action.actor_id)
-    return _do(current, action.actor_id, now)
+    return _do(current, action.actor_id, now, quiet or QuietHours())
 
 
 def flush_batch(state: BatchState, now: datetime) -> tuple[Digest | None, BatchState]:
@@ -124,10 +142,12 @@ def flush_batch(state: BatchState, now: datetime) -> tuple[Digest | None, BatchS
     if closes_at is None or now < closes_at:
         return None, state
     digest = None
+    last_sent_at = state.last_sent_at
     if state.pending_actor_ids:
         digest = render_digest(state.key, state.pending_actor_ids)
+        last_sent_at = now
     notified = state.notified_actor_ids | set(state.pending_actor_ids)
-    return digest, BatchState(state.key, None, (), notified)
+    return digest, BatchState(state.key, None, (), notified, last_sent_at)
 
 
 def render_digest(key: BatchKey, actor_ids: tuple[str, ...]) -> Digest:
@@ -231,22 +251,26 @@ def check_reaction_rate(
     return RateDecision(False, RateState(minute, hour, now), retry_after)
 
 
-def _do(state: BatchState, actor_id: str, now: datetime) -> Decision:
+def _do(state: BatchState, actor_id: str, now: datetime, quiet: QuietHours) -> Decision:
     policy = POLICIES[state.key.verb]
     once = policy.notify_actor_once and actor_id in state.notified_actor_ids
     if once or actor_id in state.pending_actor_ids:
         return _decide(DecisionKind.IGNORE, state)
-    closes_at = state.window_closes_at
-    if closes_at is not None and (now < closes_at or state.pending_actor_ids):
+    if state.window_closes_at is not None:  # a batch is open: join it
         pending = (*state.pending_actor_ids, actor_id)
         joined = replace(state, pending_actor_ids=pending)
         return _decide(DecisionKind.ADD_TO_BATCH, joined)
-    closes_at = now + policy.window
-    if policy.first_immediate:
+    last = state.last_sent_at
+    recently_sent = last is not None and now - last < policy.window
+    quiet_now = defer_for_quiet_hours(now, quiet.tz, quiet.start, quiet.end) != now
+    if policy.first_immediate and not recently_sent and not quiet_now:
         notified = state.notified_actor_ids | {actor_id}
-        opened = BatchState(state.key, closes_at, (), notified)
-        return _decide(DecisionKind.SEND_NOW, opened)
-    opened = BatchState(state.key, closes_at, (actor_id,), state.notified_actor_ids)
+        sent = replace(state, notified_actor_ids=notified, last_sent_at=now)
+        return _decide(DecisionKind.SEND_NOW, sent)
+    closes_at = defer_for_quiet_hours(
+        now + policy.window, quiet.tz, quiet.start, quiet.end
+    )
+    opened = replace(state, window_closes_at=closes_at, pending_actor_ids=(actor_id,))
     return _decide(DecisionKind.ADD_TO_BATCH, opened)
 
 

@@ -41,12 +41,17 @@ class BenchmarkGoal(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LiftEntry:
-    """One working set of an exercise, with a timezone-aware timestamp."""
+    """One working set of an exercise, with a timezone-aware timestamp.
+
+    ``qualifies``: the set may estimate an e1RM (§1.1: to failure or rated; see
+    ``strength.is_qualifying_set``). Rep and volume PRs read every working set.
+    """
 
     performed_at: datetime
     load_kg: float
     reps: int
     rir: float | None = None
+    qualifies: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +135,16 @@ def detect_e1rm_pr(
     tolerance_kg: float = E1RM_TOLERANCE_KG,
     tolerance_pct: float = E1RM_TOLERANCE_PCT,
 ) -> PrResult:
-    """e1RM PR: beats the earlier best by more than max(0.5 kg, 0.5 %)."""
-    estimate = estimate_one_rep_max(
-        entry.load_kg, entry.reps, formula=formula, rir=entry.rir
+    """e1RM PR: beats the earlier best by more than max(0.5 kg, 0.5 %); only
+    qualifying sets estimate an e1RM, new or earlier."""
+    estimate = (
+        estimate_one_rep_max(entry.load_kg, entry.reps, formula=formula, rir=entry.rir)
+        if entry.qualifies
+        else None
     )
     if estimate is None:
         return _not_applicable(PrKind.E1RM)
-    earlier = _earlier(entry, history)
+    earlier = [h for h in _earlier(entry, history) if h.qualifies]
     if not earlier:
         return _baseline(PrKind.E1RM, estimate.value_kg)
     estimates = (
@@ -183,3 +191,15 @@ def _detect_best(
     if goal is BenchmarkGoal.LOWER_IS_BETTER:
         return _judge(kind, value, min(earlier), lambda new, old: new < old)
     return _judge(kind, value, max(earlier), lambda new, old: new > old)
+
+
+def count_scoring_prs(prs: Iterable[tuple[str, datetime]]) -> int:
+    """PRs for the progress score (§1.7): at most one per exercise per session.
+
+    ``prs`` are the notified PRs of the window as (exercise or benchmark code,
+    session time). One good workout can set an e1RM, several rep and a volume
+    PR on one exercise: all are stored and shown, but they count once, so the
+    component (``100 * min(n / 3, 1)``) needs PRs on three exercises or in
+    three sessions to reach 100.
+    """
+    return len({(exercise, _check_aware(at)) for exercise, at in prs})

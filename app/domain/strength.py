@@ -96,14 +96,14 @@ def _effective_reps(reps: int, rir: float | None) -> float | None:
 def estimate_best_one_rep_max(
     sets: Iterable[LoggedSet], *, formula: E1rmFormula = E1rmFormula.EPLEY
 ) -> OneRepMaxEstimate | None:
-    """Best e1RM over one exercise's qualifying sets (see ``_set_rir``)."""
+    """Best e1RM over one exercise's qualifying sets (``is_qualifying_set``)."""
     estimates: list[OneRepMaxEstimate] = []
     exercises: set[str] = set()
     for logged in sets:
         exercises.add(logged.exercise)
-        if logged.is_warmup or not _is_rated(logged):
+        if not is_qualifying_set(logged):
             continue
-        rir = _set_rir(logged)
+        rir = qualifying_rir(logged)
         estimate = estimate_one_rep_max(
             logged.load_kg, logged.reps, formula=formula, rir=rir
         )
@@ -114,11 +114,14 @@ def estimate_best_one_rep_max(
     return max(estimates, key=lambda e: e.value_kg, default=None)
 
 
-def _is_rated(logged: LoggedSet) -> bool:
-    return logged.to_failure or logged.rpe is not None or logged.rir is not None
+def is_qualifying_set(logged: LoggedSet) -> bool:
+    """§1.1: only working sets taken to failure or rated (RPE or RIR) estimate
+    an e1RM. The one rule for the strength score and for e1RM PRs."""
+    rated = logged.to_failure or logged.rpe is not None or logged.rir is not None
+    return rated and not logged.is_warmup
 
 
-def _set_rir(logged: LoggedSet) -> float | None:
+def qualifying_rir(logged: LoggedSet) -> float | None:
     """RIR given, else derived from RPE (RPE 10 = 0 RIR), else None (to failure)."""
     if logged.rir is not None:
         return logged.rir

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .adherence import SessionKind, local_date_of
+from .sport import Sport, resolve_sport
 from .values import LoggedSet
 
 
@@ -23,10 +24,16 @@ class WorkoutRecord:
     rpe: float | None = None
     distance_m: float | None = None
     sets: tuple[tuple[str, LoggedSet], ...] = ()  # (set id, set)
+    sport: Sport | None = None  # None: the kind's default (``resolve_sport``)
 
     @property
     def local_day(self) -> date:
         return local_date_of(self.performed_at, self.tz)
+
+    @property
+    def modality(self) -> Sport:
+        """The stored sport, or the default for the session kind."""
+        return resolve_sport(self.kind, self.sport)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from .records import (
     detect_rep_pr,
     detect_volume_pr,
 )
-from .strength import RPE_MAX, estimate_one_rep_max
+from .strength import estimate_one_rep_max, is_qualifying_set, qualifying_rir
 from .training_log import BenchmarkRecord
 from .values import LoggedSet
 from .volume import select_working_sets
@@ -42,18 +42,18 @@ class RecordFound:
 
 
 def to_lift_entry(performed_at: datetime, logged: LoggedSet) -> LiftEntry:
-    """A working set as PR history (RIR from RPE only when RIR is absent)."""
-    rir = logged.rir
-    if rir is None and logged.rpe is not None:
-        rir = RPE_MAX - logged.rpe
-    return LiftEntry(performed_at, logged.load_kg, logged.reps, rir)
+    """A working set as PR history: RIR given, else from RPE; whether it may
+    estimate an e1RM follows the strength score's rule (§1.1)."""
+    qualifies = is_qualifying_set(logged)
+    rir = qualifying_rir(logged) if qualifies else None
+    return LiftEntry(performed_at, logged.load_kg, logged.reps, rir, qualifies)
 
 
 @dataclass(frozen=True, slots=True)
 class ExerciseHistory:
     """An exercise's working sets before a workout, reduced to what PRs read.
 
-    ``top_sets`` holds the heaviest set of each (reps, RIR) pair: the best load
+    ``top_sets`` holds the heaviest set of each (reps, RIR, qualifies): the best load
     for at least r reps is a maximum over them, and so is the best e1RM (it
     grows with the load at fixed reps and RIR). ``best_session`` is the highest
     session tonnage. Both are empty only for an exercise never done before.
@@ -72,12 +72,12 @@ def summarize_history(
     entries: Iterable[LiftEntry], before: datetime
 ) -> ExerciseHistory:
     """The ``ExerciseHistory`` of one exercise's sets dated before ``before``."""
-    top: dict[tuple[int, float | None], LiftEntry] = {}
+    top: dict[tuple[int, float | None, bool], LiftEntry] = {}
     by_time: dict[datetime, float] = {}
     for entry in entries:
         if entry.performed_at >= before:
             continue
-        key = (entry.reps, entry.rir)
+        key = (entry.reps, entry.rir, entry.qualifies)
         if key not in top or entry.load_kg > top[key].load_kg:
             top[key] = entry
         by_time[entry.performed_at] = (
@@ -89,6 +89,8 @@ def summarize_history(
 
 
 def _e1rm(entry: LiftEntry) -> float:
+    if not entry.qualifies:
+        return -1.0
     estimate = estimate_one_rep_max(entry.load_kg, entry.reps, rir=entry.rir)
     return -1.0 if estimate is None else estimate.value_kg
 

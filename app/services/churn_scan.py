@@ -22,7 +22,7 @@ from app.db.models.alert import AlertKind
 from app.db.repositories import alert as alert_repo
 from app.db.repositories import check_in as check_in_repo
 from app.db.repositories import member as member_repo
-from app.domain import churn
+from app.domain import churn, churn_explanations
 from app.jobs.events.alerts import ChurnRiskDetected, ChurnScanRequested
 from app.services import clock, training_log
 
@@ -128,30 +128,50 @@ def _risk_if_due(
     previous: tuple[dt.date, str] | None,
     scan_on: dt.date,
     paused: set[str],
-) -> churn.ChurnRisk | None:
-    """Score one member: the risk when an alert is due, else None."""
-    risk = churn.score_churn_risk(_features(member, summary, scan_on, paused))
+) -> tuple[churn.ChurnRisk, churn.ChurnFeatures] | None:
+    """Score one member: the risk and its inputs when an alert is due."""
+    features = _features(member, summary, scan_on, paused)
+    risk = churn.score_churn_risk(features)
     sent = None
     if previous is not None:
         sent = (previous[0], churn.ChurnLevel(previous[1]))
-    return risk if churn.should_send_churn_alert(risk, scan_on, sent) else None
+    due = churn.should_send_churn_alert(risk, scan_on, sent)
+    return (risk, features) if due else None
+
+
+def _reasons(
+    member: member_repo.ChurnInputs,
+    risk: churn.ChurnRisk,
+    features: churn.ChurnFeatures,
+) -> list[dict[str, Any]]:
+    """The top 3 drivers with their points, then the §4.4 notes (summary,
+    context, play, message)."""
+    drivers: list[dict[str, Any]] = [
+        {"code": p.factor.value, "points": p.points, "text": p.reason}
+        for p in risk.drivers
+    ]
+    notes = churn_explanations.explain_churn_alert(
+        risk, features, renewal_on=member.renewal_on
+    )
+    return [*drivers, *({"code": n.code, "text": n.text} for n in notes)]
 
 
 def _alert_values(
-    gym_id: uuid.UUID, member_id: uuid.UUID, risk: churn.ChurnRisk, day: dt.date
+    gym_id: uuid.UUID,
+    member: member_repo.ChurnInputs,
+    due: tuple[churn.ChurnRisk, churn.ChurnFeatures],
+    day: dt.date,
 ) -> dict[str, Any]:
+    risk, features = due
     return {
         "gym_id": gym_id,
-        "member_id": member_id,
+        "member_id": member.id,
         "kind": AlertKind.CHURN_RISK.value,
         "rule": "",
         "metric": "churn_points",
         "level": risk.level.value,
         "score": risk.score,
-        "reasons": [
-            {"code": p.factor.value, "points": p.points, "text": p.reason}
-            for p in risk.drivers
-        ],
+        "reasons": _reasons(member, risk, features),
         "alert_on": day,
         "created_at": clock.now(),
     }
@@ -204,22 +224,23 @@ async def _evaluate(
     kind = AlertKind.CHURN_RISK.value
     last = await alert_repo.latest_alerts_for(session, member_ids, kind)
     paused = await member_repo.pauses_on(session, member_ids, scan_on)
-    due: dict[uuid.UUID, churn.ChurnRisk] = {}
+    due: dict[uuid.UUID, tuple[churn.ChurnRisk, churn.ChurnFeatures]] = {}
+    rows = []
     for member in members:
-        risk = _risk_if_due(
+        found = _risk_if_due(
             member,
             visits[member.id],
             last.get(member.id),
             scan_on,
             paused.get(member.id, set()),
         )
-        if risk is not None:
-            due[member.id] = risk
-    rows = [_alert_values(gym_id, m, risk, scan_on) for m, risk in due.items()]
+        if found is not None:
+            due[member.id] = found
+            rows.append(_alert_values(gym_id, member, found, scan_on))
     added = await alert_repo.add_alerts(session, rows)
     events = [
         ChurnRiskDetected(member_id=m, alert_id=added[m], level=_level(risk))
-        for m, risk in due.items()
+        for m, (risk, _) in due.items()
         if m in added  # else already alerted today (a re-run)
     ]
     await dispatcher.dispatch(session, *events)

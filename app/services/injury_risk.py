@@ -1,9 +1,14 @@
 """Injury-risk (load-change) evaluation after a workout (domain-methods §2.6).
 
-Reads the member's last 12 weeks of sessions, applies the §2.6 rules for the
+Reads the member's last 12 weeks of sessions and gym visits (a visit day
+without a logged session is unknown, not rest), applies the §2.6 rules for the
 7 days ending on the workout's local date, and stores at most one alert per
 member and day. A repeat is a no-op; a higher level the same day escalates the
 stored alert. At most one alert per 7 days unless the level escalates.
+
+"info" alerts (baseline still building, withheld for sparse data, detraining)
+are stored for the coach dashboard but do not notify coaches; caution and high
+alerts do.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from app.db.models.gym import Member
 from app.db.repositories import alert as alert_repo
 from app.db.repositories import workout as workout_repo
 from app.domain import load_alerts, load_history
-from app.domain.load_alerts import AlertLevel, LoadAlert
+from app.domain.load_alerts import AlertLevel, LoadAlert, LoadReason
 from app.jobs.events.alerts import InjuryRiskDetected
 from app.services import clock, training_log
 from app.services.errors import SourceNotFoundError
@@ -28,7 +33,8 @@ from app.services.errors import SourceNotFoundError
 if TYPE_CHECKING:
     from app.jobs.dispatch import Dispatcher
 
-ALERTING = (AlertLevel.CAUTION, AlertLevel.HIGH)
+STORED = (AlertLevel.INFO, AlertLevel.CAUTION, AlertLevel.HIGH)
+NOTIFYING = (AlertLevel.CAUTION, AlertLevel.HIGH)
 METRIC = "session_rpe_load"
 
 
@@ -39,11 +45,21 @@ class InjuryRiskOutcome:
     dispatched: bool = False
 
 
+def _reason(reason: LoadReason) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "code": reason.code.value,
+        "level": reason.level.value,
+        "text": reason.text,
+    }
+    if reason.workout_ids:
+        found["workout_ids"] = list(reason.workout_ids)
+    return found
+
+
 def alert_reasons(alert: LoadAlert) -> list[dict[str, Any]]:
-    reasons = [
-        {"code": r.code.value, "level": r.level.value, "text": r.text}
-        for r in alert.reasons
-    ]
+    """Triggered rules, then the notes (baseline, completeness, driver,
+    suggestion), then the caveat."""
+    reasons = [_reason(r) for r in (*alert.reasons, *alert.notes)]
     return [*reasons, {"code": "caveat", "level": "none", "text": alert.caveat}]
 
 
@@ -89,8 +105,9 @@ async def evaluate_injury_risk(
     today = training_log.local_day(workout.performed_at, workout.tz)
     first = load_history.history_start(today)
     workouts = await training_log.load_workouts(session, member.id, first, today)
-    alert = load_history.assess_member_load(workouts, today)
-    if alert.level not in ALERTING:
+    visits = await training_log.load_visit_days(session, member, first, today)
+    alert = load_history.assess_member_load(workouts, today, visit_days=visits)
+    if alert.level not in STORED:
         return InjuryRiskOutcome(alert.level.value)
     last = await alert_repo.latest_alert_before(
         session, member.id, AlertKind.INJURY_RISK.value, today
@@ -99,10 +116,12 @@ async def evaluate_injury_risk(
     if not load_alerts.should_send_load_alert(alert.level, today, last_sent):
         return InjuryRiskOutcome(alert.level.value)
     stored, changed = await _store(session, member, today, alert)
-    if changed:
+    if changed and alert.level in NOTIFYING:
         level = "high" if alert.level is AlertLevel.HIGH else "caution"
         await dispatcher.dispatch(
             session,
             InjuryRiskDetected(member_id=member.id, alert_id=stored.id, level=level),
         )
-    return InjuryRiskOutcome(alert.level.value, stored.id, changed)
+    return InjuryRiskOutcome(
+        alert.level.value, stored.id, changed and alert.level in NOTIFYING
+    )

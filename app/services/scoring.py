@@ -17,7 +17,7 @@ from app.db.models.gym import Member
 from app.db.repositories import benchmark as benchmark_repo
 from app.db.repositories import score as score_repo
 from app.db.repositories import workout as workout_repo
-from app.domain import progress, progress_inputs, workout_records
+from app.domain import progress, progress_inputs, records, workout_records
 from app.domain.adherence import WHO_DEFAULT_PLAN, WeeklyPlan
 from app.domain.training_log import BenchmarkRecord
 from app.services import clock, training_log
@@ -159,9 +159,10 @@ async def save_progress_score_on(
     workouts = await training_log.load_workouts(session, member.id, first, today)
     benchmarks = await training_log.load_benchmarks(session, member, today)
     day_end = training_log.start_of_day(today + dt.timedelta(days=1))
-    prs = await score_repo.count_notified_records(
+    pr_sessions = await score_repo.list_notified_record_sessions(
         session, member.id, since=day_end - PR_WINDOW, until=day_end
     )
+    prs = records.count_scoring_prs(pr_sessions)
     joined = member.joined_at or member.created_at
     inputs = progress_inputs.build_progress_inputs(
         workouts,

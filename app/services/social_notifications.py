@@ -1,9 +1,12 @@
 """Batched social notifications per (recipient, verb, object) (§5.2).
 
-The domain decides: the first like is sent at once and opens a 30-minute
-window, later ones are collected and flushed as one digest ("{actor} and 4
-others liked your workout"); an actor is never notified twice for the same
-like or follow (toggling is silent); undoing a pending action drops it. Each
+The domain decides (``notifications``): a like is sent at once only if
+nothing was sent for its key in the last 30 minutes, no batch is open and the
+recipient (in their own time zone) is outside quiet hours; otherwise it joins
+the open batch or opens one that closes 30 minutes after it opened, flushed as
+one digest ("{actor} and 4 others liked your workout"). An actor is never
+notified twice for the same like or follow (toggling is silent); undoing a
+pending action drops it. Each
 batch row is updated under a version check, and every delivered notification
 has a dedupe key, so replays and concurrent workers add nothing twice.
 """
@@ -16,6 +19,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.social_notification import NotificationBatch, SocialNotification
+from app.db.repositories import member as member_repo
 from app.db.repositories import social as social_repo
 from app.db.repositories import social_notifications as repo
 from app.domain import notifications as nt
@@ -54,16 +58,17 @@ async def record_interaction(
         session, recipient_id, verb.value, str(object_id)
     )
     state = _state(batch)
+    recipient = await member_repo.get_member(session, recipient_id)
+    quiet = nt.QuietHours(recipient.timezone if recipient else "UTC")
     decision = nt.decide_notification(
-        state, nt.Action(state.key, str(actor_id), kind), now
+        state, nt.Action(state.key, str(actor_id), kind), now, quiet
     )
     if decision.kind is DecisionKind.IGNORE:
         return decision.kind.value
     new_state = decision.state
     if decision.kind is DecisionKind.SEND_NOW:
         digest = nt.render_digest(state.key, (str(actor_id),))
-        closes = new_state.window_closes_at
-        await _deliver(session, digest, f"now:{actor_id}:{_stamp(closes)}", now)
+        await _deliver(session, digest, f"now:{actor_id}:{_stamp(now)}", now)
     if decision.flush_at is not None and decision.flush_at <= now:
         new_state = await _flush(session, new_state, now)
     await _save(session, batch, new_state)
@@ -149,6 +154,7 @@ def _state(batch: NotificationBatch) -> nt.BatchState:
         batch.window_closes_at,
         tuple(batch.pending_actor_ids),
         frozenset(batch.notified_actor_ids),
+        batch.last_sent_at,
     )
 
 
@@ -162,6 +168,7 @@ async def _save(
             "window_closes_at": state.window_closes_at,
             "pending_actor_ids": list(state.pending_actor_ids),
             "notified_actor_ids": sorted(state.notified_actor_ids),
+            "last_sent_at": state.last_sent_at,
         },
     )
     if not saved:

@@ -19,6 +19,9 @@ from app.db.models.workout import Workout, WorkoutSet
 from app.db.repositories import benchmark as benchmark_repo
 from app.db.repositories import check_in as check_in_repo
 from app.db.repositories import workout as workout_repo
+from app.domain import sport as sports
+from app.domain.adherence import SessionKind
+from app.domain.sport import Sport
 from app.services import clock
 from app.services.errors import InvalidRequestError
 
@@ -44,11 +47,21 @@ class WorkoutEntry:
     distance_m: float | None = None
     tz: str | None = None
     sets: tuple[SetEntry, ...] = ()
+    sport: str | None = None
 
 
 def _check_time(at: dt.datetime) -> None:
     if at > clock.now() + MAX_FUTURE:
         raise InvalidRequestError("performed_at_in_future")
+
+
+def _check_sport(kind: str, sport: str | None) -> str:
+    """The stored sport: validated against the list and the kind (422 else)."""
+    try:
+        given = None if sport is None else Sport(sport)
+        return sports.resolve_sport(SessionKind(kind), given).value
+    except (ValueError, sports.SportMismatchError):
+        raise InvalidRequestError("sport_does_not_fit_kind") from None
 
 
 def _check_tz(tz: str) -> str:
@@ -70,6 +83,7 @@ async def log_workout(
         performed_at=entry.performed_at,
         tz=_check_tz(entry.tz or member.timezone),
         kind=entry.kind,
+        sport=_check_sport(entry.kind, entry.sport),
         minutes=entry.minutes,
         rpe=entry.rpe,
         distance_m=entry.distance_m,

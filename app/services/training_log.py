@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.gym import Member
 from app.db.repositories import benchmark as benchmark_repo
+from app.db.repositories import check_in as check_in_repo
 from app.db.repositories import member as member_repo
 from app.db.repositories import workout as workout_repo
 from app.db.repositories.workout import SetRow, WorkoutRow
 from app.domain.adherence import SessionKind, local_date_of
 from app.domain.records import DatedResult, LiftEntry
+from app.domain.sport import Sport
 from app.domain.training_log import BenchmarkRecord, WorkoutRecord
 from app.domain.values import LoggedSet
 from app.domain.workout_records import ExerciseHistory, to_lift_entry
@@ -59,6 +61,7 @@ def to_workout_record(workout: WorkoutRow, sets: list[SetRow]) -> WorkoutRecord:
         rpe=workout.rpe,
         distance_m=workout.distance_m,
         sets=tuple((s.id, to_logged_set(s)) for s in sets),
+        sport=Sport(workout.sport),
     )
 
 
@@ -73,6 +76,20 @@ async def load_workouts(
         until=start_of_day(last) + 2 * TZ_MARGIN,
     )
     return [to_workout_record(w, sets) for w, sets in rows]
+
+
+async def load_visit_days(
+    session: AsyncSession, member: Member, first: dt.date, last: dt.date
+) -> set[dt.date]:
+    """The member's local dates with a gym visit in [first, last]."""
+    times = await check_in_repo.list_check_in_times(
+        session,
+        member.id,
+        since=start_of_day(first) - TZ_MARGIN,
+        until=start_of_day(last) + 2 * TZ_MARGIN,
+    )
+    days = {local_date_of(at, member.timezone) for at in times}
+    return {d for d in days if first <= d <= last}
 
 
 async def load_exercise_history(

@@ -95,6 +95,9 @@ async def test_missing_token_is_401(client: httpx.AsyncClient) -> None:
         {"sets": [{"exercise": CANARY, "reps": 5}]},
         {"tz": CANARY},
         {"performed_at": (NOW + dt.timedelta(days=3)).isoformat()},
+        {"sport": CANARY},
+        {"sport": "run"},  # a strength session cannot be a run
+        {"kind": "aerobic", "sport": "strength", "sets": []},
     ],
 )
 async def test_bad_input_is_422_without_echoing_values(
@@ -110,6 +113,45 @@ async def test_bad_input_is_422_without_echoing_values(
     assert response.json()["code"] == "invalid_request"
     assert "CANARY" not in response.text
     assert await count(engine, Workout) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "sport"),
+    [
+        ({}, "strength"),
+        ({"kind": "aerobic", "sets": []}, "other"),
+        ({"kind": "aerobic", "sport": "ride", "distance_m": 30000, "sets": []}, "ride"),
+        ({"sport": "other"}, "other"),
+    ],
+)
+async def test_workout_sport_is_validated_with_a_default_per_kind(
+    client: httpx.AsyncClient,
+    world: World,
+    engine: AsyncEngine,
+    overrides: dict[str, Any],
+    sport: str,
+) -> None:
+    response = await client.post(
+        "/api/v1/workouts", json=workout_body(**overrides), headers=world.auth("ann")
+    )
+    assert response.status_code == 201
+    assert response.json()["sport"] == sport
+    async with engine.connect() as conn:
+        stored = (await conn.execute(select(Workout.sport))).scalar_one()
+    assert stored == sport
+
+
+async def test_sport_that_does_not_fit_the_kind_is_422_in_the_error_shape(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    response = await client.post(
+        "/api/v1/workouts", json=workout_body(sport="swim"), headers=world.auth("ann")
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid_request",
+        "detail": "sport_does_not_fit_kind",
+    }
 
 
 async def test_benchmark_and_check_in_are_stored_and_dispatched(

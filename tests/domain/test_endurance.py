@@ -60,10 +60,6 @@ def test_age_grade_bands(percent: float, band: AgeGradeBand) -> None:
     assert endurance.classify_age_grade(percent) is band
 
 
-def test_age_grade_percent_is_standard_over_actual() -> None:
-    assert endurance.compute_age_grade_percent(1250.0, 1000.0) == pytest.approx(80.0)
-
-
 @pytest.mark.parametrize(("age", "band"), [(34, 30), (40, 40), (39, 30), (9, 0)])
 def test_ten_year_age_band(age: int, band: int) -> None:
     assert endurance.compute_age_band(age) == band
@@ -106,7 +102,6 @@ class TestCohortPercentile:
         lambda: endurance.compute_rowing_watts(math.nan),
         lambda: endurance.compute_running_pace(1500.0, 0.0),
         lambda: endurance.predict_riegel_time(1200.0, 5000.0, math.inf),
-        lambda: endurance.compute_age_grade_percent(0.0, 1000.0),
         lambda: endurance.classify_age_grade(-1.0),
         lambda: endurance.compute_age_band(-1),
         lambda: endurance.compute_cohort_percentile(math.nan, [1.0] * 20),

@@ -7,7 +7,13 @@ import pytest
 
 from app.domain import load_alerts
 from app.domain.load import BaselineStatus
-from app.domain.load_alerts import AlertLevel, LoadReasonCode, LoadSignals
+from app.domain.load_alerts import (
+    AlertLevel,
+    LoadReasonCode,
+    LoadSignals,
+    SessionSpike,
+)
+from app.domain.sport import Sport
 
 QUIET = LoadSignals(
     status=BaselineStatus.READY,
@@ -26,9 +32,14 @@ def levels(alert: load_alerts.LoadAlert) -> dict[LoadReasonCode, AlertLevel]:
     return {r.code: r.level for r in alert.reasons}
 
 
+def run_spike(pct: float) -> SessionSpike:
+    """A run ``pct`` % longer than the 10 km longest of the last 30 days."""
+    return SessionSpike(Sport.RUN, 10_000 * (1 + pct / 100), 10_000)
+
+
 def test_steady_week_raises_nothing() -> None:
     alert = load_alerts.assess_load_alert(
-        QUIET, strain_p90=5000.0, session_spike_pct=0.0
+        QUIET, strain_p90=5000.0, session_spike=run_spike(0.0)
     )
     assert (alert.level, alert.reasons) == (L.NONE, ())
 
@@ -66,7 +77,9 @@ def test_week_over_week(this_week: float, level: AlertLevel | None) -> None:
     [(None, None), (10.0, None), (10.1, L.CAUTION), (30.0, L.CAUTION), (30.1, L.HIGH)],
 )
 def test_single_session_spike(spike: float | None, level: AlertLevel | None) -> None:
-    alert = load_alerts.assess_load_alert(QUIET, session_spike_pct=spike)
+    alert = load_alerts.assess_load_alert(
+        QUIET, session_spike=None if spike is None else run_spike(spike)
+    )
     assert levels(alert).get(LoadReasonCode.SESSION_SPIKE) == level
     assert alert.level == (level or L.NONE)
 
@@ -128,7 +141,7 @@ def test_reasons_describe_load_change_not_injury_risk() -> None:
         QUIET, weekly_load=3000.0, weekly_ratio=3.0, monotony=3.0, strain=9000.0
     )
     alert = load_alerts.assess_load_alert(
-        signals, strain_p90=1.0, session_spike_pct=200.0
+        signals, strain_p90=1.0, session_spike=run_spike(200.0)
     )
     assert len(alert.reasons) == 4
     for reason in alert.reasons:
@@ -163,8 +176,15 @@ class TestSummarizeLoadSignals:
         assert signals.status is BaselineStatus.BUILDING_BASELINE
         assert (signals.weekly_ratio, signals.chronic_weekly_load) == (None, None)
         alert = load_alerts.assess_load_alert(signals)
-        assert levels(alert) == {LoadReasonCode.WEEK_OVER_WEEK: L.HIGH}
+        # +60 % would be high; before 28 days of history it is a note only
+        assert levels(alert) == {LoadReasonCode.WEEK_OVER_WEEK: L.INFO}
+        assert alert.level is L.INFO
         assert alert.status is BaselineStatus.BUILDING_BASELINE
+        [note] = alert.notes
+        assert note.text == (
+            "Baseline still building (14 of 28 days of history): informational "
+            "only, no caution or high level yet."
+        )
 
     @pytest.mark.parametrize("days", [0, 3])
     def test_very_short_history(self, days: int) -> None:

@@ -19,28 +19,40 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-class TestLikeBatchTimeline:
-    """The §5.2/§5.3 timeline for one recipient and (verb, object)."""
+Step = tuple[float, str, ActionKind, DecisionKind, tuple[str, ...], float | None]
 
-    STEPS = [
+
+class TestLikeBatchTimeline:
+    """Issue 18 item 6: the batching rule over an hour of reactions to one
+    workout (one recipient, verb and object; recipient in UTC, daytime)."""
+
+    STEPS: list[Step] = [
         # (minute, actor, kind, decision, pending after, flush_at minute)
-        (0, "A", DO, SEND, (), None),  # first one goes out at once
-        (5, "B", DO, ADD, ("B",), 30),  # later ones collect for 30 min
-        (6, "C", DO, ADD, ("B", "C"), 30),
-        (7, "D", DO, ADD, ("B", "C", "D"), 30),
-        (8, "E", DO, ADD, ("B", "C", "D", "E"), 30),
-        (9, "F", DO, ADD, ("B", "C", "D", "E", "F"), 30),
-        (10, "B", DO, IGNORE, ("B", "C", "D", "E", "F"), 30),  # repeat collapses
-        (12, "A", UNDO, IGNORE, ("B", "C", "D", "E", "F"), 30),  # already sent
-        (13, "A", DO, IGNORE, ("B", "C", "D", "E", "F"), 30),  # toggle: no re-notify
-        (15, "E", UNDO, REMOVE, ("B", "C", "D", "F"), 30),  # undo drops pending
-        (16, "G", DO, ADD, ("B", "C", "D", "F", "G"), 30),
-        (17, "owner", DO, IGNORE, ("B", "C", "D", "F", "G"), 30),  # own workout
+        (0, "A", DO, SEND, (), None),  # nothing sent, no batch: at once
+        (5, "B", DO, ADD, ("B",), 35),  # sent 5 min ago: opens a batch, 5 + 30
+        (6, "C", DO, ADD, ("B", "C"), 35),  # joins the open batch
+        (7, "D", DO, ADD, ("B", "C", "D"), 35),
+        (10, "B", DO, IGNORE, ("B", "C", "D"), 35),  # repeat collapses
+        (12, "A", UNDO, IGNORE, ("B", "C", "D"), 35),  # already sent
+        (13, "A", DO, IGNORE, ("B", "C", "D"), 35),  # toggle: never re-notified
+        (15, "E", DO, ADD, ("B", "C", "D", "E"), 35),
+        (16, "E", UNDO, REMOVE, ("B", "C", "D"), 35),  # undo drops pending
+        (17, "owner", DO, IGNORE, ("B", "C", "D"), 35),  # own workout
+        (20, "F", DO, ADD, ("B", "C", "D", "F"), 35),
+    ]
+    AFTER_DIGEST: list[Step] = [
+        # the digest went out at 35: the next reaction is held, not pushed
+        (40, "G", DO, ADD, ("G",), 70),  # opens a batch closing 40 + 30
+        (45, "B", DO, IGNORE, ("G",), 70),  # notified in the digest: dropped
+        (50, "H", DO, ADD, ("G", "H"), 70),
     ]
 
-    def run_steps(self) -> nt.BatchState:
-        state: nt.BatchState | None = None
-        for minute, actor, kind, decision, pending, flush in self.STEPS:
+    def replay(
+        self,
+        steps: list[Step],
+        state: nt.BatchState | None = None,
+    ) -> nt.BatchState:
+        for minute, actor, kind, decision, pending, flush in steps:
             result = nt.decide_notification(
                 state, nt.Action(LIKES, actor, kind), at(minute)
             )
@@ -49,37 +61,56 @@ class TestLikeBatchTimeline:
             assert result.flush_at == (None if flush is None else at(flush))
             state = result.state
         assert state is not None
-        return state
+        return state  # fmt: skip
 
-    def test_first_at_once_rest_batched_into_one_digest(self) -> None:
-        state = self.run_steps()
-        assert nt.flush_batch(state, at(29.9)) == (None, state)  # window still open
-        digest, closed = nt.flush_batch(state, at(30))
+    def test_the_batch_closes_30_minutes_after_it_opened(self) -> None:
+        state = self.replay(self.STEPS)
+        assert state.last_sent_at == at(0)
+        assert nt.flush_batch(state, at(34.9)) == (None, state)  # still open
+        digest, closed = nt.flush_batch(state, at(35))
         assert digest is not None
-        assert digest.text == "{actor} and 4 others liked your {object}"
-        assert (digest.lead_actor_id, digest.other_count) == ("B", 4)
-        assert digest.actor_ids == ("B", "C", "D", "F", "G")
-        assert closed.pending_actor_ids == ()
-        assert closed.window_closes_at is None
-        assert closed.notified_actor_ids == {"A", "B", "C", "D", "F", "G"}
+        assert digest.text == "{actor} and 3 others liked your {object}"
+        assert (digest.lead_actor_id, digest.actor_ids) == ("B", ("B", "C", "D", "F"))
+        assert (closed.window_closes_at, closed.pending_actor_ids) == (None, ())
+        assert closed.last_sent_at == at(35)
+        assert closed.notified_actor_ids == {"A", "B", "C", "D", "F"}
 
-    def test_after_the_window_the_next_like_is_immediate_again(self) -> None:
-        _, closed = nt.flush_batch(self.run_steps(), at(30))
-        later = nt.decide_notification(closed, nt.Action(LIKES, "H", DO), at(31))
-        assert later.kind is SEND
-        assert later.state.window_closes_at == at(61)
-        for actor in ("B", "A", "G"):  # notified actors toggling stay silent
-            again = nt.decide_notification(
-                later.state, nt.Action(LIKES, actor, DO), at(40)
-            )
-            assert again.kind is IGNORE
+    def test_an_hour_of_reactions_pushes_twice_not_four_times(self) -> None:
+        _, closed = nt.flush_batch(self.replay(self.STEPS), at(35))
+        state = self.replay(self.AFTER_DIGEST, closed)
+        assert nt.flush_batch(state, at(60))[0] is None  # 60 min: still held
+        digest, closed = nt.flush_batch(state, at(70))
+        assert digest is not None
+        assert digest.actor_ids == ("G", "H")
+        # pushes in the first hour: minute 0 and the digest at 35 (the old rule
+        # pushed at 0, 30, 40 and 70-ish: the window restarted at each send)
+
+    @pytest.mark.parametrize(
+        ("minute", "decision"), [(99.9, ADD), (100, SEND)]
+    )  # 30 min after the digest at 70
+    def test_sent_at_once_only_30_minutes_after_the_last_send(
+        self, minute: float, decision: DecisionKind
+    ) -> None:
+        _, closed = nt.flush_batch(self.replay(self.STEPS), at(35))
+        _, closed = nt.flush_batch(self.replay(self.AFTER_DIGEST, closed), at(70))
+        later = nt.decide_notification(closed, nt.Action(LIKES, "I", DO), at(minute))
+        assert later.kind is decision
+
+    @pytest.mark.parametrize(("minute", "decision"), [(29.9, ADD), (30, SEND)])
+    def test_second_reaction_is_held_within_30_minutes_of_the_first(
+        self, minute: float, decision: DecisionKind
+    ) -> None:
+        first = nt.decide_notification(None, nt.Action(LIKES, "A", DO), at(0))
+        second = nt.decide_notification(
+            first.state, nt.Action(LIKES, "B", DO), at(minute)
+        )
+        assert second.kind is decision
 
     def test_actor_undone_before_notification_may_be_notified_once_later(self) -> None:
-        _, closed = nt.flush_batch(self.run_steps(), at(30))
-        opened = nt.decide_notification(closed, nt.Action(LIKES, "H", DO), at(31)).state
-        back = nt.decide_notification(opened, nt.Action(LIKES, "E", DO), at(45))
-        assert (back.kind, back.flush_at) == (ADD, at(61))
-        digest, _ = nt.flush_batch(back.state, at(61))
+        _, closed = nt.flush_batch(self.replay(self.STEPS), at(35))
+        back = nt.decide_notification(closed, nt.Action(LIKES, "E", DO), at(45))
+        assert (back.kind, back.flush_at) == (ADD, at(75))
+        digest, _ = nt.flush_batch(back.state, at(75))
         assert digest is not None
         assert digest.text == "{actor} liked your {object}"
 
@@ -88,26 +119,58 @@ class TestLikeBatchTimeline:
         joined = nt.decide_notification(first, nt.Action(LIKES, "B", DO), at(1)).state
         undone = nt.decide_notification(joined, nt.Action(LIKES, "B", UNDO), at(2))
         assert (undone.kind, undone.flush_at) == (REMOVE, None)
-        digest, closed = nt.flush_batch(undone.state, at(30))
+        digest, closed = nt.flush_batch(undone.state, at(31))
         assert digest is None
         assert "B" not in closed.notified_actor_ids
+        assert closed.last_sent_at == at(0)  # nothing sent by the empty batch
 
     def test_overdue_batch_still_collects_until_flushed(self) -> None:
         first = nt.decide_notification(None, nt.Action(LIKES, "A", DO), at(0)).state
         joined = nt.decide_notification(first, nt.Action(LIKES, "B", DO), at(1)).state
         late = nt.decide_notification(joined, nt.Action(LIKES, "C", DO), at(45))
-        assert (late.kind, late.flush_at) == (ADD, at(30))  # due: flush now
-
-    def test_expired_window_without_pending_reopens(self) -> None:
-        first = nt.decide_notification(None, nt.Action(LIKES, "A", DO), at(0)).state
-        assert (
-            nt.decide_notification(first, nt.Action(LIKES, "B", DO), at(30)).kind
-            is SEND
-        )
+        assert (late.kind, late.flush_at) == (ADD, at(31))  # due: flush now
 
     def test_undo_with_no_state_is_ignored(self) -> None:
         result = nt.decide_notification(None, nt.Action(LIKES, "A", UNDO), at(0))
         assert (result.kind, result.flush_at) == (IGNORE, None)
+
+
+class TestBatchingInQuietHours:
+    """Quiet hours 22:00-07:00 in the recipient's zone hold every send."""
+
+    BERLIN = nt.QuietHours("Europe/Berlin")  # UTC+2 in July: 22:00 = 20:00 UTC
+
+    @pytest.mark.parametrize(
+        ("utc", "decision", "flush_utc"),
+        [((19, 59), SEND, None), ((20, 0), ADD, (5, 0))],
+    )
+    def test_a_reaction_at_night_waits_for_the_local_morning(
+        self,
+        utc: tuple[int, int],
+        decision: DecisionKind,
+        flush_utc: tuple[int, int] | None,
+    ) -> None:
+        now = T0.replace(hour=utc[0], minute=utc[1])
+        result = nt.decide_notification(
+            None, nt.Action(LIKES, "A", DO), now, self.BERLIN
+        )
+        assert result.kind is decision
+        morning = datetime(2026, 7, 5, 5, 0, tzinfo=UTC)  # 07:00 in Berlin
+        assert result.flush_at == (None if flush_utc is None else morning)
+
+    def test_a_batch_closing_in_quiet_hours_is_deferred(self) -> None:
+        evening = T0.replace(hour=19, minute=40)  # 21:40 in Berlin
+        first = nt.decide_notification(
+            None, nt.Action(LIKES, "A", DO), evening, self.BERLIN
+        )
+        held = nt.decide_notification(
+            first.state,
+            nt.Action(LIKES, "B", DO),
+            evening + timedelta(minutes=5),
+            self.BERLIN,
+        )
+        assert held.kind is ADD
+        assert held.flush_at == datetime(2026, 7, 5, 5, 0, tzinfo=UTC)
 
 
 class TestOtherVerbs:
@@ -116,16 +179,20 @@ class TestOtherVerbs:
 
     def test_comments_batch_for_10_minutes_and_may_notify_again(self) -> None:
         first = nt.decide_notification(None, nt.Action(self.COMMENTS, "A", DO), at(0))
-        assert (first.kind, first.state.window_closes_at) == (SEND, at(10))
+        assert (first.kind, first.state.last_sent_at) == (SEND, at(0))
         again = nt.decide_notification(
             first.state, nt.Action(self.COMMENTS, "A", DO), at(3)
         )
-        assert (again.kind, again.flush_at) == (ADD, at(10))
-        digest, closed = nt.flush_batch(again.state, at(10))
+        assert (again.kind, again.flush_at) == (ADD, at(13))  # 3 + 10
+        digest, closed = nt.flush_batch(again.state, at(13))
         assert digest is not None
         assert digest.text == "{actor} commented on your {object}"
+        held = nt.decide_notification(
+            closed, nt.Action(self.COMMENTS, "A", DO), at(22.9)
+        )
+        assert held.kind is ADD  # 9.9 min after the digest
         later = nt.decide_notification(
-            closed, nt.Action(self.COMMENTS, "A", DO), at(20)
+            closed, nt.Action(self.COMMENTS, "A", DO), at(23)
         )
         assert later.kind is SEND
 
@@ -142,6 +209,8 @@ class TestOtherVerbs:
             closed, nt.Action(self.FOLLOWS, "A", DO), at(2000)
         )
         assert refollow.kind is IGNORE
+        new = nt.decide_notification(closed, nt.Action(self.FOLLOWS, "C", DO), at(2880))
+        assert (new.kind, new.flush_at) == (ADD, at(2880) + timedelta(days=1))
 
     def test_unfollow_before_the_digest_drops_it(self) -> None:
         first = nt.decide_notification(None, nt.Action(self.FOLLOWS, "A", DO), at(0))

@@ -20,6 +20,15 @@ from tests.support.gym_builders import (
 )
 
 SPIKE = {"performed_at": NOW.isoformat(), "minutes": 120, "rpe": 9, "sets": []}
+# The spike's two rules, then the §2.6 notes and the caveat.
+SPIKE_REASON_CODES = [
+    "weekly_ratio",
+    "week_over_week",
+    "completeness",
+    "driver",
+    "suggestion",
+    "caveat",
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -231,8 +231,10 @@ async def run_like_timeline(
     stack: Stack, frozen: FrozenClock, flush: Callable[[], Awaitable[None]]
 ) -> None:
     """Replay the timeline, then check: one immediate notification, one
-    digest at minute 30, and no re-notification for a later toggle."""
-    await add_actors(stack, "ABCDEFG")
+    digest at minute 35 (30 minutes after B's like opened the batch), no
+    re-notification for a later toggle, and a like 5 minutes after the digest
+    held in a new batch (not pushed at once)."""
+    await add_actors(stack, "ABCDEFGH")
     ann = stack.world.id("ann")
     frozen.at(-1)
     created = await stack.post("ann", "/api/v1/social/posts", json={"kind": "workout"})
@@ -251,10 +253,10 @@ async def run_like_timeline(
         "{actor} liked your workout",
         _id(stack, "A"),
     )
-    frozen.at(29.9)
+    frozen.at(34.9)
     await flush()
-    assert len(await like_notifications(stack.engine, ann)) == 1  # window still open
-    frozen.at(30)
+    assert len(await like_notifications(stack.engine, ann)) == 1  # batch still open
+    frozen.at(35)
     await flush()
     _, digest = await like_notifications(stack.engine, ann)
     assert digest.text == "{actor} and 4 others liked your workout"
@@ -262,7 +264,7 @@ async def run_like_timeline(
     assert digest.actor_ids == [_id(stack, n) for n in "BCDFG"]
     listed = (await stack.get("ann", "/api/v1/social/notifications")).json()["items"]
     assert [n["text"] for n in listed] == [digest.text, first.text]
-    for minute, action in ((31, "undo"), (32, "do")):  # A toggles again later
+    for minute, action in ((36, "undo"), (37, "do")):  # A toggles again later
         frozen.at(minute)
         if action == "do":
             await stack.put("A", post, json={"kind": "like"})
@@ -271,6 +273,24 @@ async def run_like_timeline(
         await stack.settle()
     await flush()
     assert len(await like_notifications(stack.engine, ann)) == 2
+    frozen.at(40)  # 5 minutes after the digest: held, not pushed at once
+    await stack.put("H", post, json={"kind": "like"})
+    await stack.settle()
+    await flush()
+    assert len(await like_notifications(stack.engine, ann)) == 2
+    frozen.at(70)  # its batch closes 30 minutes after it opened
+    await flush()
+    *_, last = await like_notifications(stack.engine, ann)
+    assert (last.text, last.lead_actor_id) == (
+        "{actor} liked your workout",
+        _id(stack, "H"),
+    )
+
+
+def daytime_start() -> dt.datetime:
+    """Noon UTC today: the timeline stays outside the recipients' quiet hours
+    (22:00-07:00 in their zone, UTC here) whatever time the suite runs."""
+    return dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
 
 
 def _id(stack: Stack, name: str) -> str:

@@ -49,7 +49,7 @@ async def test_load_spike_gives_exactly_one_high_alert(
     assert after.notifications == [scenarios.expected_spike_notification(world)]
     assert after.scores == 1
     [reasons] = await scenarios.alert_reasons(engine, "injury_risk")
-    assert [r["code"] for r in reasons] == ["weekly_ratio", "week_over_week", "caveat"]
+    assert [r["code"] for r in reasons] == scenarios.SPIKE_REASON_CODES
 
     event = ScoreCalculationRequested(
         member_id=world.id("ann"),

@@ -88,7 +88,7 @@ async def test_load_spike_gives_exactly_one_high_alert_and_replays_add_nothing(
     assert after.notifications == [scenarios.expected_spike_notification(world)]
     assert after.scores == 1
     [reasons] = await scenarios.alert_reasons(engine, "injury_risk")
-    assert [r["code"] for r in reasons] == ["weekly_ratio", "week_over_week", "caveat"]
+    assert [r["code"] for r in reasons] == scenarios.SPIKE_REASON_CODES
 
     # Same event id again: Inngest de-duplicates it, no run starts.
     [sent] = server.events_named("platform/scoring.calculate")

@@ -158,7 +158,7 @@ async def test_strava_activity_is_shown_to_its_owner_only(stack: ss.Stack) -> No
 async def test_like_batching_timeline(
     stack: ss.Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    frozen = ss.FrozenClock(monkeypatch, dt.datetime.now(dt.UTC))
+    frozen = ss.FrozenClock(monkeypatch, ss.daytime_start())
 
     async def read_inbox() -> None:  # inline: due windows close on read
         response = await stack.get("ann", "/api/v1/social/notifications")

@@ -181,7 +181,7 @@ async def test_like_batching_timeline_with_the_flush_cron(
     harnessed: Harnessed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stack, server = harnessed.stack, harnessed.server
-    frozen = ss.FrozenClock(monkeypatch, dt.datetime.now(dt.UTC))
+    frozen = ss.FrozenClock(monkeypatch, ss.daytime_start())
     ticks = iter(range(1, 100))
 
     async def flush_cron() -> None:
@@ -195,10 +195,11 @@ async def test_like_batching_timeline_with_the_flush_cron(
         for run in harnessed.completed("social-notify-reaction-added")
     ]
     assert decisions.count("send_now") == 1  # A
-    assert decisions.count("add_to_batch") == 6  # B, C, D, E, F, G
+    assert decisions.count("add_to_batch") == 7  # B, C, D, E, F, G, then H
     assert decisions.count("ignore") == 3  # A toggled back twice, the owner
     flushes = harnessed.completed("social-flush-notification-batches")
-    assert [run.output["sent"] for run in flushes] == [0, 1, 0]
+    # minute 34.9, 35 (the digest), after A's toggle, after H's like, 70
+    assert [run.output["sent"] for run in flushes] == [0, 1, 0, 0, 1]
 
 
 async def test_provider_outage_with_retry_after_recovers(harnessed: Harnessed) -> None:

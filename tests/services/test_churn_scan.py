@@ -95,8 +95,25 @@ async def test_batches_alert_only_the_at_risk_members(engine: AsyncEngine) -> No
         (ids["medium"], "medium", 40),
     ]
     high = alerts[0]
-    assert [r["code"] for r in high.reasons] == ["recency", "frequency", "trend"]
+    assert [r["code"] for r in high.reasons] == [
+        "recency",
+        "frequency",
+        "trend",
+        "summary",
+        "context",
+        "play",
+        "message",
+    ]
     assert high.reasons[0]["text"] == "29 days since last visit"
+    notes = {r["code"]: r["text"] for r in high.reasons}
+    assert notes["summary"].startswith("high churn risk, 100 of 100: 29 days since")
+    # 60 days is one or two full months depending on today's date
+    assert notes["context"] in {
+        "Member for 1 month; month-to-month contract.",
+        "Member for 2 months; month-to-month contract.",
+    }
+    # joined 2 months ago: the new-member play comes first (§4.4)
+    assert notes["play"] == "New member: book an induction or a PT check-in."
     assert sorted(e.payload["alert_id"] for e in events) == sorted(
         str(a.id) for a in alerts
     )

@@ -102,7 +102,10 @@ async def test_score_is_one_row_per_member_and_period_with_explanation(
     # e1RM squat: 100x5@8 (Epley, 7 reps) -> 110x5@8: +10 % -> strength 100
     assert components["strength"]["value"] == 100.0
     assert components["strength"]["input"] == "+10.0 % e1RM back_squat"
-    assert components["prs"]["value"] == 100.0  # 3 PRs in 28 days
+    # e1RM, rep and volume PRs on one exercise in one session: 1 PR for scoring
+    assert components["prs"]["value"] == 33.3
+    assert components["prs"]["input"] == "1 PR in the last 28 days"
+    assert await count(engine, PersonalRecord) == 3  # every variant still stored
     assert "endurance" not in components  # no benchmark: dropped, renormalised
     codes = [r["code"] for r in score.reasons]
     assert "component_missing" in codes

@@ -45,6 +45,7 @@ async def add_workout(
     rpe: float | None = 6,
     kind: str = "strength",
     distance_m: float | None = None,
+    sport: str | None = None,
     sets: Iterable[tuple[str, float, int, float | None]] = (),
 ) -> Workout:
     workout = Workout(
@@ -58,6 +59,8 @@ async def add_workout(
         rpe=rpe,
         distance_m=distance_m,
     )
+    if sport is not None:
+        workout.sport = sport
     session.add(workout)
     await session.flush()  # sets reference the workout row
     for position, (exercise, load, reps, set_rpe) in enumerate(sets):

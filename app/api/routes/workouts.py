@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, Field, StringConstraints
 
 from app.api.deps import DispatchDep, PrincipalDep, SessionDep
 from app.api.schema import ApiSchema
+from app.domain.sport import Sport
 from app.jobs.events.scoring import ScoreCalculationRequested
 from app.services import access, training_entries
 
@@ -32,6 +33,8 @@ class WorkoutCreate(ApiSchema):
     member_id: uuid.UUID | None = None
     performed_at: AwareDatetime
     kind: Literal["strength", "aerobic"] = "strength"
+    # default: "strength" for strength sessions, "other" for aerobic ones
+    sport: Sport | None = None
     minutes: float = Field(gt=0, le=1440)
     rpe: float | None = Field(default=None, ge=0, le=10)
     distance_m: float | None = Field(default=None, gt=0, le=1_000_000)
@@ -44,6 +47,7 @@ class WorkoutRead(ApiSchema):
     member_id: uuid.UUID
     performed_at: dt.datetime
     kind: str
+    sport: str
     sets: int
     event_id: str
 
@@ -71,6 +75,7 @@ async def create_workout(
         member_id=member.id,
         performed_at=workout.performed_at,
         kind=workout.kind,
+        sport=workout.sport,
         sets=len(entry.sets),
         event_id=event_id,
     )

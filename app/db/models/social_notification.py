@@ -36,6 +36,11 @@ class NotificationBatch(Base):
         UTCDateTime(), nullable=True
     )
     pending_actor_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    # last notification sent for the key (immediate or digest): the 30-minute
+    # look-back of the batching rule (§5.2)
+    last_sent_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True
+    )
     notified_actor_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 

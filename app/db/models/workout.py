@@ -6,9 +6,18 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+
+
+def _default_sport(context: DefaultExecutionContext) -> str:
+    """Strength sessions are "strength"; other kinds "other" (as the domain's
+    ``resolve_sport``; the logging service always passes a resolved sport)."""
+    params = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    kind = params.get("kind")
+    return "strength" if kind in (None, "strength") else "other"
 
 
 class Workout(TimestampMixin, Base):
@@ -26,6 +35,10 @@ class Workout(TimestampMixin, Base):
     performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     tz: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="strength")
+    # sport/modality (app.domain.sport.Sport); distance compares within one sport
+    sport: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=_default_sport, server_default="other"
+    )
     minutes: Mapped[float] = mapped_column(Float, nullable=False)
     rpe: Mapped[float | None] = mapped_column(Float, nullable=True)
     distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -81,3 +81,23 @@ async def sum_visits(
         member_id: VisitTotals(last_at, recent, previous, classes)
         for member_id, last_at, recent, previous, classes in rows
     }
+
+
+async def list_check_in_times(
+    session: AsyncSession,
+    member_id: uuid.UUID,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+) -> list[dt.datetime]:
+    """When the member visited, `since <= checked_in_at < until`, oldest first."""
+    rows = await session.scalars(
+        select(CheckIn.checked_in_at)
+        .where(
+            CheckIn.member_id == member_id,
+            CheckIn.checked_in_at >= since,
+            CheckIn.checked_in_at < until,
+        )
+        .order_by(CheckIn.checked_in_at)
+    )
+    return list(rows.all())

@@ -25,6 +25,7 @@ class ChurnInputs(NamedTuple):
     created_at: dt.datetime
     contract_kind: str
     churn_suppression: str | None
+    renewal_on: dt.date | None
 
 
 async def get_member(session: AsyncSession, member_id: uuid.UUID) -> Member | None:
@@ -63,6 +64,7 @@ async def list_member_page(
         Member.created_at,
         Member.contract_kind,
         Member.churn_suppression,
+        Member.renewal_on,
     ).where(
         Member.gym_id == gym_id,
         Member.role == MEMBER_ROLE,

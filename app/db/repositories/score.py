@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.base import utcnow
@@ -70,22 +70,26 @@ async def add_records(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> 
     return len(rows)
 
 
-async def count_notified_records(
+async def list_notified_record_sessions(
     session: AsyncSession,
     member_id: uuid.UUID,
     *,
     since: dt.datetime,
     until: dt.datetime,
-) -> int:
-    count = await session.scalar(
-        select(func.count(PersonalRecord.id)).where(
+) -> list[tuple[str, dt.datetime]]:
+    """(exercise, session time) of each notified PR in [since, until), one row
+    per pair (a session's several PRs on one exercise are one row)."""
+    rows = await session.execute(
+        select(PersonalRecord.exercise, PersonalRecord.achieved_at)
+        .where(
             PersonalRecord.member_id == member_id,
             PersonalRecord.notify.is_(True),
             PersonalRecord.achieved_at >= since,
             PersonalRecord.achieved_at < until,
         )
+        .distinct()
     )
-    return int(count or 0)
+    return [(exercise, at) for exercise, at in rows]
 
 
 async def list_records(

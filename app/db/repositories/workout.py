@@ -23,6 +23,7 @@ class WorkoutRow(NamedTuple):
     minutes: float
     rpe: float | None
     distance_m: float | None
+    sport: str
 
 
 class SetRow(NamedTuple):
@@ -115,6 +116,7 @@ async def list_workouts(
             Workout.minutes,
             Workout.rpe,
             Workout.distance_m,
+            Workout.sport,
         )
         .where(*in_range)
         .order_by(Workout.performed_at, Workout.id)
