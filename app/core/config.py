@@ -67,9 +67,11 @@ class Settings(BaseSettings):
     INNGEST_SEND_TIMEOUT_MS: int = Field(default=5000, ge=100, le=60000)
     INNGEST_SEND_DEADLINE_S: float = Field(default=10.0, gt=0, le=120)
     # Inbound request signatures: the largest |now - t| accepted (the SDK
-    # checks none), and whether an exact replay inside it is refused too.
+    # checks none), and where the MACs seen inside it are kept so a replay is
+    # refused: per process ("memory"; "true" too), shared by every replica
+    # through the database ("database"), or nowhere ("off"; "false" too).
     INNGEST_SIGNATURE_TOLERANCE_S: int = Field(default=300, ge=5, le=3600)
-    INNGEST_REPLAY_CACHE: bool = True
+    INNGEST_REPLAY_CACHE: Literal["off", "memory", "database"] = "memory"
 
     # Outbox relay.
     OUTBOX_BATCH_SIZE: int = Field(default=100, ge=1, le=5000)
@@ -147,6 +149,18 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_dev_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("INNGEST_REPLAY_CACHE", mode="before")
+    @classmethod
+    def _replay_cache_booleans(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return "memory" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            return {"true": "memory", "1": "memory", "false": "off", "0": "off"}.get(
+                lowered, lowered
+            )
+        return value
 
     @field_validator("GC_YOUNG_THRESHOLD")
     @classmethod

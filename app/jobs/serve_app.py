@@ -39,7 +39,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.access_log import AccessLines
 from app.core.errors import register_error_handlers
 from app.core.response_status import SCOPE_KEY, ResponseStatus
+from app.db.repositories.seen_signatures import DatabaseSeenSignatures
 from app.jobs.body_cap import BodyCap
+from app.jobs.replay_cache import ReplayStore, SeenSignatures
 from app.jobs.serve_guard import InngestServeGuard
 from app.runtime import Runtime
 
@@ -89,6 +91,16 @@ def serves(scope: Scope, serve_path: str) -> bool:
     return (str(scope.get("path", "")).rstrip("/") or "/") == serve_path
 
 
+def build_replay_store(runtime: Runtime) -> ReplayStore | None:
+    """`INNGEST_REPLAY_CACHE`: off, per process, or shared through the database."""
+    kind = runtime.settings.INNGEST_REPLAY_CACHE
+    if kind == "memory":
+        return SeenSignatures()
+    if kind == "database":
+        return DatabaseSeenSignatures(runtime.engine)
+    return None
+
+
 def build_serve_app(runtime: Runtime) -> ServeEdge:
     settings = runtime.settings
     endpoint = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -109,7 +121,7 @@ def build_serve_app(runtime: Runtime) -> ServeEdge:
         verify_signatures=not settings.inngest_dev_mode,
         require_signed_sync=settings.is_production,
         tolerance_s=settings.INNGEST_SIGNATURE_TOLERANCE_S,
-        replay_cache=settings.INNGEST_REPLAY_CACHE,
+        replay_store=build_replay_store(runtime),
     )
     hosts = TrustedHostMiddleware(guard, allowed_hosts=settings.allowed_hosts)
     return ServeEdge(hosts, guard, endpoint, log_every_call=settings.LOG_INNGEST_ACCESS)

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from starlette.types import Message, Receive, Scope, Send
 
 from app.core.config import Settings
+from app.jobs.replay_cache import SeenSignatures
 from app.jobs.serve_app import ServeEdge, serves
 from app.jobs.serve_guard import InngestServeGuard
 from app.main import create_app
@@ -50,7 +51,7 @@ def _edge(inner: Callable[[Scope, Receive, Send], object]) -> ServeEdge:
         verify_signatures=False,
         require_signed_sync=False,
         tolerance_s=300,
-        replay_cache=False,
+        replay_store=None,
     )
     return ServeEdge(guard, guard, inner)  # type: ignore[arg-type]
 
@@ -172,7 +173,7 @@ async def test_a_signature_the_sdk_refuses_is_forgotten(under_edge: bool) -> Non
         verify_signatures=True,
         require_signed_sync=False,
         tolerance_s=300,
-        replay_cache=True,
+        replay_store=SeenSignatures(),
     )
     app = ServeEdge(guard, guard, sdk) if under_edge else guard
     statuses: list[int] = []
@@ -185,5 +186,5 @@ async def test_a_signature_the_sdk_refuses_is_forgotten(under_edge: bool) -> Non
     for _ in range(3):  # refused by the SDK, then accepted, then a replay
         await app(dict(scope), _receive, record)
     assert statuses == [401, 200, 401]
-    assert guard.seen is not None
+    assert isinstance(guard.seen, SeenSignatures)
     assert len(guard.seen) == 1

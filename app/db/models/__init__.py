@@ -9,6 +9,7 @@ from app.db.models.erasure import ErasedMember
 from app.db.models.gym import Gym, Member
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
+from app.db.models.seen_signature import SeenSignature
 from app.db.models.social import Comment, Follow, Post, Reaction, TimelineEntry
 from app.db.models.social_notification import (
     AppliedInteraction,
@@ -49,6 +50,7 @@ __all__ = [
     "ReactionRateLimit",
     "ReadinessScore",
     "Score",
+    "SeenSignature",
     "SocialNotification",
     "TimelineEntry",
     "WearableConnection",

@@ -1,0 +1,40 @@
+"""security: the shared replay store for Inngest request signatures
+(`INNGEST_REPLAY_CACHE=database`)
+
+Revision ID: 0009
+Revises: 0005 (re-chained at merge)
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "inngest_seen_signatures",
+        sa.Column("mac", sa.String(length=64), nullable=False),
+        sa.Column("target", sa.String(length=220), nullable=False),
+        sa.Column("steps", sa.Text(), nullable=False),
+        sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("mac", name=op.f("pk_inngest_seen_signatures")),
+    )
+    op.create_index(
+        "ix_inngest_seen_signatures_expires",
+        "inngest_seen_signatures",
+        ["expires_at"],
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(
+        "ix_inngest_seen_signatures_expires", table_name="inngest_seen_signatures"
+    )
+    op.drop_table("inngest_seen_signatures")
