@@ -40,7 +40,9 @@ def create_engine(settings: Settings, *, durable_commits: bool = True) -> AsyncE
     lock for microseconds instead of a disk flush. Safe for what the relay
     writes: a lease or a "sent" mark lost in an OS crash or power cut only
     means the event is sent again, and the event id de-duplicates it."""
-    kwargs: dict[str, Any] = {"echo": settings.DATABASE_ECHO}
+    # hide_parameters: a failed statement's error text would otherwise carry
+    # `[parameters: ...]` (tokens, post text) into logs and Sentry.
+    kwargs: dict[str, Any] = {"echo": settings.DATABASE_ECHO, "hide_parameters": True}
     if settings.DATABASE_URL.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
     engine = create_async_engine(settings.DATABASE_URL, **kwargs)
