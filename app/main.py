@@ -33,6 +33,7 @@ from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
 from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.core.unexpected_errors import UnexpectedErrors
 from app.jobs.registry import WorkerRegistry, load_workers
 from app.jobs.serve_app import ServeEdge, build_serve_app, serves
 from app.runtime import Runtime, build_runtime
@@ -111,7 +112,9 @@ def create_app(
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    """Outermost last: request context → access line → trusted hosts."""
+    """Outermost last: request context → access line → trusted hosts →
+    unexpected errors (JSON 500 / 503, app/core/unexpected_errors.py)."""
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(AccessLog, every=settings.LOG_ACCESS)
     app.add_middleware(RequestContextMiddleware)

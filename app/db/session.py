@@ -60,9 +60,17 @@ def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
 
 async def ping(engine: AsyncEngine, timeout_s: float) -> bool:
     """True when the database answers `SELECT 1` within the timeout."""
+    return await ping_failure(engine, timeout_s) is None
+
+
+async def ping_failure(engine: AsyncEngine, timeout_s: float) -> str | None:
+    """None when the database answers `SELECT 1` within the timeout, else why
+    not: `timeout` or the error's class (never its text: it may hold values)."""
     try:
         async with asyncio.timeout(timeout_s), engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except (TimeoutError, OSError, Exception):  # noqa: BLE001 - any failure = not ready
-        return False
-    return True
+    except TimeoutError:
+        return "timeout"
+    except Exception as exc:  # noqa: BLE001 - any failure = not ready
+        return type(exc).__name__
+    return None

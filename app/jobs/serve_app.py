@@ -8,7 +8,8 @@ only what it needs:
 - `ServeEdge`: a fresh Sentry scope and log context per call (the Inngest
   middleware tags the scope with the run's ids, app/jobs/middleware.py; log
   lines get them from the run's actor, app/core/context.py), a Sentry
-  report of any exception that escapes below it, and the access line of a
+  report of any exception that escapes below it (answered with a JSON 500
+  `{code, detail, request_id}`, not re-raised), and the access line of a
   call answered 4xx/5xx, or of every call with `LOG_INNGEST_ACCESS=true`
   (app/core/access_log.py). It is the one layer that watches the response:
   the layers below read its status from the scope
@@ -39,6 +40,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.access_log import AccessLines
 from app.core.errors import register_error_handlers
 from app.core.response_status import SCOPE_KEY, ResponseStatus
+from app.core.unexpected_errors import error_response
 from app.db.repositories.seen_signatures import DatabaseSeenSignatures
 from app.jobs.body_cap import BodyCap
 from app.jobs.replay_cache import ReplayStore, SeenSignatures
@@ -75,9 +77,13 @@ class ServeEdge:
                 try:
                     await self.app(scope, receive, seen.watch(send))
                 except Exception as exc:
-                    seen.status = seen.status or 500  # the server answers 500
-                    sentry_sdk.capture_exception(exc)
-                    raise
+                    sentry_sdk.capture_exception(exc)  # once, here
+                    if seen.status:  # the answer had started: nothing to add
+                        raise
+                    # A JSON 500 on a connection that stays usable (issue 16 #5).
+                    await error_response("internal_error", 500)(
+                        scope, receive, seen.watch(send)
+                    )
         finally:
             structlog.contextvars.clear_contextvars()
             self.access.finish(scope, seen.status, started, every=self.log_every_call)

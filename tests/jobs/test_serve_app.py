@@ -56,18 +56,38 @@ def _edge(inner: Callable[[Scope, Receive, Send], object]) -> ServeEdge:
     return ServeEdge(guard, guard, inner)  # type: ignore[arg-type]
 
 
-async def test_an_escaping_exception_is_reported_once_and_raised(
+async def test_an_escaping_exception_is_reported_once_and_answered_500(
     sentry_capture: CapturingTransport,
 ) -> None:
+    """Issue 16 #5: a JSON 500 instead of a re-raise (which closed the socket)."""
+
     async def crashing(scope: Scope, receive: Receive, send: Send) -> None:
         sentry_sdk.get_isolation_scope().set_tag("inngest.function_id", "probe")
         raise RuntimeError("endpoint_crashed")
 
-    with pytest.raises(RuntimeError, match="endpoint_crashed"):
-        await _edge(crashing)(http_scope("/api/inngest"), _receive, _send)
+    sent: list[Message] = []
+
+    async def record(message: Message) -> None:
+        sent.append(message)
+
+    await _edge(crashing)(http_scope("/api/inngest"), _receive, record)
+    assert sent[0]["status"] == 500
+    assert json.loads(sent[1]["body"])["code"] == "internal_error"
     [event] = sentry_capture.events
     assert event["exception"]["values"][0]["type"] == "RuntimeError"
     assert event["tags"]["inngest.function_id"] == "probe"
+
+
+async def test_an_exception_after_the_answer_started_is_reported_and_raised(
+    sentry_capture: CapturingTransport,
+) -> None:
+    async def half(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("endpoint_crashed")
+
+    with pytest.raises(RuntimeError, match="endpoint_crashed"):
+        await _edge(half)(http_scope("/api/inngest"), _receive, _send)
+    assert len(sentry_capture.events) == 1
 
 
 async def test_each_call_has_its_own_sentry_scope_and_log_context(
