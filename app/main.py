@@ -99,6 +99,10 @@ def create_app(
         version=settings.APP_VERSION or "dev",
         lifespan=_lifespan(runtime),
         max_body_size=settings.MAX_BODY_BYTES,
+        # API_DOCS: off in production unless turned on.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.runtime = runtime
     app.state.shutting_down = False

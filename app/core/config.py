@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)
     AUTH_ISSUER: str = "gym-platform"
     AUTH_AUDIENCE: str = "gym-jobs"
+    # The longest a bearer token may live (`exp` - `iat`, and `exp` - now);
+    # `exp` is required. Longer tokens are refused with 401.
+    AUTH_MAX_TOKEN_LIFETIME_S: int = Field(default=86_400, ge=60, le=30 * 86_400)
+
+    # /docs, /redoc and /openapi.json: unset = on outside production, off in it.
+    API_DOCS: bool | None = None
 
     # Wearable providers (sync): API base URLs, webhook secrets, HTTP limits.
     WEARABLE_OURA_API_BASE_URL: str = "https://api.ouraring.com"
@@ -213,6 +219,10 @@ class Settings(BaseSettings):
         if self.LOG_FORMAT is not None:
             return self.LOG_FORMAT
         return "json" if self.APP_ENV == Environment.PRODUCTION else "console"
+
+    @property
+    def api_docs(self) -> bool:
+        return self.API_DOCS if self.API_DOCS is not None else not self.is_production
 
     @property
     def is_production(self) -> bool:

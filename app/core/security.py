@@ -52,6 +52,17 @@ def issue_token(
     return jwt.encode(claims, settings.AUTH_SECRET.get_secret_value(), ALGORITHM)
 
 
+def _lives_too_long(claims: dict[str, object], cap_s: int) -> bool:
+    """`exp` more than `cap_s` after `iat` or after now (a token minted with a
+    long life, or with an old `iat` to look short)."""
+    try:
+        exp, iat = float(str(claims["exp"])), float(str(claims["iat"]))
+    except (KeyError, ValueError):
+        return True
+    now = dt.datetime.now(dt.UTC).timestamp()
+    return exp - iat > cap_s or exp - now > cap_s
+
+
 def decode_token(settings: Settings, token: str) -> Principal:
     try:
         claims = jwt.decode(
@@ -66,6 +77,8 @@ def decode_token(settings: Settings, token: str) -> Principal:
         raise UnauthorizedError("token expired") from exc
     except jwt.PyJWTError as exc:
         raise UnauthorizedError("invalid token") from exc
+    if _lives_too_long(claims, settings.AUTH_MAX_TOKEN_LIFETIME_S):
+        raise UnauthorizedError("token lifetime too long")
     try:
         return Principal(
             user_id=uuid.UUID(str(claims["sub"])),
