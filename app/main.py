@@ -124,6 +124,15 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RequestContextMiddleware)
 
 
+async def _wait_for_relay(task: asyncio.Task[None]) -> None:
+    try:
+        await asyncio.wait_for(task, RELAY_STOP_TIMEOUT_S)
+    except (TimeoutError, asyncio.CancelledError):
+        pass
+    except Exception as exc:  # noqa: BLE001 - shutdown goes on
+        log.warning("relay.stop_failed", error=type(exc).__name__)
+
+
 def _lifespan(
     runtime: Runtime,
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
@@ -156,11 +165,12 @@ def _lifespan(
         finally:
             app.state.shutting_down = True
             restore_sigterm()
-            if relay_task is not None:
-                runtime.relay.stop()
-                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                    await asyncio.wait_for(relay_task, RELAY_STOP_TIMEOUT_S)
-            await runtime.dispose()
-            log.info("app.stopped")
+            try:
+                if relay_task is not None:
+                    runtime.relay.stop()
+                    await _wait_for_relay(relay_task)
+            finally:
+                await runtime.dispose()  # even when the database is gone
+                log.info("app.stopped")
 
     return lifespan
