@@ -32,6 +32,7 @@ from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
+from app.core.slow_clients import BodyDeadline
 from app.core.startup_guards import enforce_startup_guards, load_settings
 from app.core.unexpected_errors import UnexpectedErrors
 from app.jobs.registry import WorkerRegistry, load_workers
@@ -49,8 +50,10 @@ class ServiceApp(FastAPI):
     serve_app: ServeEdge | None = None
     in_flight: InFlight | None = None
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, body_timeout_s: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Every request's body, /api/inngest included (app/core/slow_clients.py).
+        self._bounded: ASGIApp = BodyDeadline(self._route, body_timeout_s)
         # Sentry's Starlette/FastAPI integrations are off (they would wrap
         # /api/inngest too, at a cost on every step); the API gets the ASGI one.
         self._api_entry: ASGIApp = SentryAsgiMiddleware(
@@ -59,13 +62,13 @@ class ServiceApp(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.in_flight is None:
-            await self._route(scope, receive, send)
+            await self._bounded(scope, receive, send)
             return
         # The in-process relay yields to requests in flight (no generator-based
         # context manager here: this runs on every call of every step).
         self.in_flight.started()
         try:
-            await self._route(scope, receive, send)
+            await self._bounded(scope, receive, send)
         finally:
             self.in_flight.finished()
 
@@ -99,6 +102,7 @@ def create_app(
         version=settings.APP_VERSION or "dev",
         lifespan=_lifespan(runtime),
         max_body_size=settings.MAX_BODY_BYTES,
+        body_timeout_s=settings.HTTP_BODY_TIMEOUT_S,
         # API_DOCS: off in production unless turned on.
         docs_url="/docs" if settings.api_docs else None,
         redoc_url="/redoc" if settings.api_docs else None,

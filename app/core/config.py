@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # HTTP edge: accepted Host names (comma-separated; "*" accepts any) and
     # request body caps (413 above; the Inngest endpoint gets its own).
     ALLOWED_HOSTS: str = "*"
+    # Slow clients (app/core/slow_clients.py): the time to send the request
+    # headers (connection closed after it) and the whole body (408 after it).
+    HTTP_HEADER_TIMEOUT_S: float = Field(default=10.0, gt=0, le=300)
+    HTTP_BODY_TIMEOUT_S: float = Field(default=30.0, gt=0, le=600)
     MAX_BODY_BYTES: int = Field(default=1024 * 1024, ge=1024)
     INNGEST_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)
     # SIGTERM: /readyz answers 503 for this long before the server stops
