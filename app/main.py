@@ -22,6 +22,7 @@ from sentry_sdk.transport import Transport
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.idempotency import IdempotencyKeys
 from app.api.router import api_router
 from app.core.access_log import AccessLog
 from app.core.config import Settings
@@ -121,7 +122,9 @@ def create_app(
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     """Outermost last: request context → access line → trusted hosts →
-    unexpected errors (JSON 500 / 503, app/core/unexpected_errors.py)."""
+    unexpected errors (JSON 500 / 503, app/core/unexpected_errors.py) →
+    Idempotency-Key (app/api/idempotency.py)."""
+    app.add_middleware(IdempotencyKeys)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(AccessLog, every=settings.LOG_ACCESS)

@@ -1,5 +1,5 @@
 """security: the shared replay store for Inngest request signatures
-(`INNGEST_REPLAY_CACHE=database`)
+(`INNGEST_REPLAY_CACHE=database`) and `Idempotency-Key` records
 
 Revision ID: 0009
 Revises: 0005 (re-chained at merge)
@@ -33,7 +33,27 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("principal_id", sa.String(length=36), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("content_type", sa.String(length=128), nullable=True),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "principal_id", "key", name=op.f("pk_idempotency_keys")
+        ),
+    )
+    op.create_index(
+        "ix_idempotency_keys_created", "idempotency_keys", ["created_at"]
+    )
+
+
 def downgrade() -> None:
+    op.drop_index("ix_idempotency_keys_created", table_name="idempotency_keys")
+    op.drop_table("idempotency_keys")
     op.drop_index(
         "ix_inngest_seen_signatures_expires", table_name="inngest_seen_signatures"
     )

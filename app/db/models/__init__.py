@@ -7,6 +7,7 @@ from app.db.models.check_in import CheckIn
 from app.db.models.dead_letter import DeadLetter
 from app.db.models.erasure import ErasedMember
 from app.db.models.gym import Gym, Member
+from app.db.models.idempotency_key import IdempotencyKey
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
 from app.db.models.seen_signature import SeenSignature
@@ -39,6 +40,7 @@ __all__ = [
     "ErasedMember",
     "Follow",
     "Gym",
+    "IdempotencyKey",
     "Member",
     "Notification",
     "NotificationBatch",
