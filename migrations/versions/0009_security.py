@@ -1,5 +1,7 @@
 """security: the shared replay store for Inngest request signatures
-(`INNGEST_REPLAY_CACHE=database`) and `Idempotency-Key` records
+(`INNGEST_REPLAY_CACHE=database`), `Idempotency-Key` records, and a provider
+user id no longer unique across members (a claimed id is not revealed; a
+webhook for an id two members claim goes to neither)
 
 Revision ID: 0009
 Revises: 0005 (re-chained at merge)
@@ -49,9 +51,23 @@ def upgrade() -> None:
     op.create_index(
         "ix_idempotency_keys_created", "idempotency_keys", ["created_at"]
     )
+    with op.batch_alter_table("wearable_connections") as batch:
+        batch.drop_constraint("uq_wearable_connections_external", type_="unique")
+    op.create_index(
+        "ix_wearable_connections_external",
+        "wearable_connections",
+        ["provider", "external_user_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        "ix_wearable_connections_external", table_name="wearable_connections"
+    )
+    with op.batch_alter_table("wearable_connections") as batch:
+        batch.create_unique_constraint(
+            "uq_wearable_connections_external", ["provider", "external_user_id"]
+        )
     op.drop_index("ix_idempotency_keys_created", table_name="idempotency_keys")
     op.drop_table("idempotency_keys")
     op.drop_index(
