@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     WEARABLE_STRAVA_API_BASE_URL: str = "https://www.strava.com/api/v3"
     WEARABLE_STRAVA_VERIFY_TOKEN: SecretStr | None = None
     WEARABLE_STRAVA_SUBSCRIPTION_ID: int | None = None
+    # The `?key=` of the registered Strava callback URL (Strava signs nothing).
+    WEARABLE_STRAVA_CALLBACK_SECRET: SecretStr | None = None
     WEARABLE_GARMIN_API_BASE_URL: str = "https://apis.garmin.com"
     WEARABLE_GARMIN_WEBHOOK_SECRET: SecretStr | None = None
     WEARABLE_GARMIN_CALLBACK_HOSTS: str = "apis.garmin.com"  # comma-separated
