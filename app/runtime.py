@@ -41,6 +41,8 @@ class Runtime:
     dead_letters: DeadLetters
     # The relay's own engine on SQLite (commits not fsynced), else `engine`.
     relay_engine: AsyncEngine | None = None
+    # Engines built later for one purpose (the shared replay store's).
+    extra_engines: list[AsyncEngine] = dataclasses.field(default_factory=list)
     # HTTP requests in flight (counted by the app; the relay yields to them).
     in_flight: InFlight = dataclasses.field(default_factory=InFlight)
     dispatcher: Dispatcher = dataclasses.field(init=False)
@@ -65,7 +67,7 @@ class Runtime:
 
     async def dispose(self) -> None:
         """Every engine, each even if another fails (the database may be gone)."""
-        engines = [self.engine]
+        engines = [self.engine, *self.extra_engines]
         if self.relay_engine is not None and self.relay_engine is not self.engine:
             engines.append(self.relay_engine)
         for engine in engines:
@@ -108,5 +110,5 @@ def build_runtime(
         relay,
         dead_letters,
         relay_engine,
-        in_flight,
+        in_flight=in_flight,
     )

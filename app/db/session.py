@@ -54,6 +54,21 @@ def create_engine(settings: Settings, *, durable_commits: bool = True) -> AsyncE
     return engine
 
 
+def create_autocommit_engine(settings: Settings) -> AsyncEngine:
+    """A small PostgreSQL pool for single-statement work on every Inngest call
+    (the shared replay store): autocommit (no BEGIN/COMMIT round trips) and no
+    pre-ping (a connection the server dropped fails one call and is replaced).
+    About half the time and CPU of a transaction on the app's engine."""
+    return create_async_engine(
+        settings.DATABASE_URL,
+        echo=settings.DATABASE_ECHO,
+        hide_parameters=True,
+        isolation_level="AUTOCOMMIT",
+        pool_size=5,
+        max_overflow=5,
+    )
+
+
 def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 

@@ -42,6 +42,7 @@ from app.core.errors import register_error_handlers
 from app.core.response_status import SCOPE_KEY, ResponseStatus
 from app.core.unexpected_errors import error_response
 from app.db.repositories.seen_signatures import DatabaseSeenSignatures
+from app.db.session import create_autocommit_engine
 from app.jobs.body_cap import BodyCap
 from app.jobs.replay_cache import ReplayStore, SeenSignatures
 from app.jobs.serve_guard import InngestServeGuard
@@ -103,7 +104,11 @@ def build_replay_store(runtime: Runtime) -> ReplayStore | None:
     if kind == "memory":
         return SeenSignatures()
     if kind == "database":
-        return DatabaseSeenSignatures(runtime.engine)
+        if runtime.engine.dialect.name != "postgresql":
+            return DatabaseSeenSignatures(runtime.engine)
+        engine = create_autocommit_engine(runtime.settings)
+        runtime.extra_engines.append(engine)  # disposed with the runtime
+        return DatabaseSeenSignatures(engine)
     return None
 
 

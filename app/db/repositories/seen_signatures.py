@@ -5,8 +5,8 @@ One statement per call: an upsert that inserts the MAC, or adds the step to
 its row when the row is bound to the same target and lacks that step, and
 returns a row only then. The row lock of `ON CONFLICT` makes two concurrent
 uses of one MAC (on any replicas) end with exactly one accepted. Expired rows
-are deleted at most once per `PURGE_EVERY_S` per process, in the same
-transaction as a reservation.
+are deleted at most once per `PURGE_EVERY_S` per process. On PostgreSQL the
+store runs on its own autocommit engine (`create_autocommit_engine`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class DatabaseSeenSignatures:
                 self._next_purge = now + PURGE_EVERY_S
                 await conn.execute(_PURGE, {"now": int(now)})
             accepted = (await conn.execute(self._upsert, params)).first()
-        return accepted is not None
+        return accepted is not None  # (autocommit engine: begin() adds no BEGIN)
 
     async def forget(self, mac: str, target: str, step: str) -> None:
         params = {"mac": mac, "target": target, "marker": f",{step},"}
