@@ -83,3 +83,21 @@ def test_empty_env_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> Non
     settings = build()
     assert settings.LOG_FORMAT is None
     assert settings.INNGEST_DEV is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", "memory"),
+        ("1", "memory"),
+        ("false", "off"),
+        ("0", "off"),
+        ("memory", "memory"),
+        ("database", "database"),
+        ("off", "off"),
+    ],
+)
+def test_replay_cache_setting_keeps_its_old_boolean_values(
+    value: str, expected: str
+) -> None:
+    assert build(INNGEST_REPLAY_CACHE=value).INNGEST_REPLAY_CACHE == expected
