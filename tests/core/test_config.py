@@ -100,4 +100,5 @@ def test_empty_env_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_replay_cache_setting_keeps_its_old_boolean_values(
     value: str, expected: str
 ) -> None:
-    assert build(INNGEST_REPLAY_CACHE=value).INNGEST_REPLAY_CACHE == expected
+    replay_cache = build(INNGEST_REPLAY_CACHE=value).INNGEST_REPLAY_CACHE
+    assert replay_cache == expected
