@@ -377,3 +377,17 @@ async def test_unconfigured_provider_answers_503(
         503,
         "webhook_not_configured",
     )
+
+
+@pytest.mark.parametrize("bad", ["\\u0000", "\\ud800"])
+async def test_unstorable_text_in_a_webhook_is_a_bad_payload(
+    hooks: Hooks, bad: str
+) -> None:
+    """Issue 16 #2, webhook side: NUL or a lone surrogate in a provider's id
+    is 400 invalid_payload, not a failed INSERT (500)."""
+    body = OURA_BODY.replace(b"oura-sleep-2026-07-04", f"sleep{bad}x".encode())
+    response = await hooks.client.post(
+        "/api/v1/webhooks/oura", content=body, headers=ws.oura_headers(body)
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_payload")
+    assert await hooks.deliveries() == []

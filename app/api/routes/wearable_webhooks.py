@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import SecretStr
 
 from app.api.deps import RuntimeDep, SessionDep, SettingsDep
+from app.api.schema import holds_unstorable_text
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.logging import get_logger
@@ -78,10 +79,17 @@ def _require(provider: Provider, check: sig.SignatureCheck) -> None:
 
 
 def _parse(parse: Callable[[], payloads.ParsedBody]) -> payloads.ParsedBody:
+    """The body's notifications, or 400 for a malformed body or one whose
+    text the database cannot store (NUL, lone surrogates: app/api/schema.py)."""
     try:
-        return parse()
+        parsed = parse()
     except DomainInputError:
         raise InvalidPayloadError() from None
+    for note in parsed.notifications:
+        texts = [note.external_user_id, note.data_type, note.object_id, note.fetch_url]
+        if holds_unstorable_text([*texts, *note.dedupe_parts]):
+            raise InvalidPayloadError()
+    return parsed
 
 
 async def _accept(
