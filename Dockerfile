@@ -33,4 +33,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3).status == 200 else 1)"]
 # Exec form: uvicorn is PID 1 and gets SIGTERM; in-flight requests get 20 s.
-CMD ["uvicorn", "app.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--timeout-graceful-shutdown", "20"]
+# --http: uvicorn's httptools protocol with a header timeout (HTTP_HEADER_TIMEOUT_S).
+CMD ["uvicorn", "app.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--timeout-graceful-shutdown", "20", "--http", "app.core.slow_clients:HeaderTimeoutHttpProtocol"]

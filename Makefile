@@ -25,6 +25,7 @@ migrate: install ## apply database migrations (DATABASE_URL, default SQLite ./gy
 
 run: migrate ## serve on http://127.0.0.1:8000 (inline mode by default, no Inngest needed)
 	$(BIN)/uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT) \
+		--http app.core.slow_clients:HeaderTimeoutHttpProtocol \
 		--proxy-headers --timeout-graceful-shutdown 20
 
 relay: migrate ## run the outbox relay as its own process (ARGS=--status, --once, ...)

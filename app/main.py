@@ -22,6 +22,7 @@ from sentry_sdk.transport import Transport
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.idempotency import IdempotencyKeys
 from app.api.router import api_router
 from app.core.access_log import AccessLog
 from app.core.config import Settings
@@ -32,7 +33,9 @@ from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
+from app.core.slow_clients import BodyDeadline
 from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.core.unexpected_errors import UnexpectedErrors
 from app.jobs.inline_limits import inline_limits
 from app.jobs.registry import WorkerRegistry, load_workers
 from app.jobs.scheduler import InlineScheduler
@@ -50,8 +53,10 @@ class ServiceApp(FastAPI):
     serve_app: ServeEdge | None = None
     in_flight: InFlight | None = None
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, body_timeout_s: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Every request's body, /api/inngest included (app/core/slow_clients.py).
+        self._bounded: ASGIApp = BodyDeadline(self._route, body_timeout_s)
         # Sentry's Starlette/FastAPI integrations are off (they would wrap
         # /api/inngest too, at a cost on every step); the API gets the ASGI one.
         self._api_entry: ASGIApp = SentryAsgiMiddleware(
@@ -60,13 +65,13 @@ class ServiceApp(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.in_flight is None:
-            await self._route(scope, receive, send)
+            await self._bounded(scope, receive, send)
             return
         # The in-process relay yields to requests in flight (no generator-based
         # context manager here: this runs on every call of every step).
         self.in_flight.started()
         try:
-            await self._route(scope, receive, send)
+            await self._bounded(scope, receive, send)
         finally:
             self.in_flight.finished()
 
@@ -100,6 +105,11 @@ def create_app(
         version=settings.APP_VERSION or "dev",
         lifespan=_lifespan(runtime),
         max_body_size=settings.MAX_BODY_BYTES,
+        body_timeout_s=settings.HTTP_BODY_TIMEOUT_S,
+        # API_DOCS: off in production unless turned on.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.runtime = runtime
     app.state.shutting_down = False
@@ -113,10 +123,23 @@ def create_app(
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    """Outermost last: request context → access line → trusted hosts."""
+    """Outermost last: request context → access line → trusted hosts →
+    unexpected errors (JSON 500 / 503, app/core/unexpected_errors.py) →
+    Idempotency-Key (app/api/idempotency.py)."""
+    app.add_middleware(IdempotencyKeys)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(AccessLog, every=settings.LOG_ACCESS)
     app.add_middleware(RequestContextMiddleware)
+
+
+async def _wait_for_relay(task: asyncio.Task[None]) -> None:
+    try:
+        await asyncio.wait_for(task, RELAY_STOP_TIMEOUT_S)
+    except (TimeoutError, asyncio.CancelledError):
+        pass
+    except Exception as exc:  # noqa: BLE001 - shutdown goes on
+        log.warning("relay.stop_failed", error=type(exc).__name__)
 
 
 def _lifespan(
@@ -161,17 +184,18 @@ def _lifespan(
         finally:
             app.state.shutting_down = True
             restore_sigterm()
-            if scheduler is not None and scheduler_task is not None:
-                scheduler.stop()
-                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                    await asyncio.wait_for(scheduler_task, RELAY_STOP_TIMEOUT_S)
-            if runtime.inline_runner is not None:
-                await runtime.inline_runner.drain(RELAY_STOP_TIMEOUT_S)
-            if relay_task is not None:
-                runtime.relay.stop()
-                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                    await asyncio.wait_for(relay_task, RELAY_STOP_TIMEOUT_S)
-            await runtime.dispose()
-            log.info("app.stopped")
+            try:
+                if scheduler is not None and scheduler_task is not None:
+                    scheduler.stop()
+                    with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                        await asyncio.wait_for(scheduler_task, RELAY_STOP_TIMEOUT_S)
+                if runtime.inline_runner is not None:
+                    await runtime.inline_runner.drain(RELAY_STOP_TIMEOUT_S)
+                if relay_task is not None:
+                    runtime.relay.stop()
+                    await _wait_for_relay(relay_task)
+            finally:
+                await runtime.dispose()  # even when the database is gone
+                log.info("app.stopped")
 
     return lifespan

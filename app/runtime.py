@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.core.config import Settings
 from app.core.in_flight import InFlight
+from app.core.logging import get_logger
 from app.db.session import SessionMaker, create_engine, create_sessionmaker
 from app.jobs.client import build_inngest_client
 from app.jobs.dead_letters import DeadLetters
@@ -25,6 +26,8 @@ from app.jobs.inline_runner import InlineRunner
 from app.jobs.middleware import make_middleware
 from app.jobs.outbox_relay import OutboxRelay
 from app.jobs.registry import WorkerRegistry, load_workers
+
+log = get_logger("app.runtime")
 
 
 @dataclasses.dataclass
@@ -38,6 +41,8 @@ class Runtime:
     dead_letters: DeadLetters
     # The relay's own engine on SQLite (commits not fsynced), else `engine`.
     relay_engine: AsyncEngine | None = None
+    # Engines built later for one purpose (the shared replay store's).
+    extra_engines: list[AsyncEngine] = dataclasses.field(default_factory=list)
     # HTTP requests in flight (counted by the app; the relay yields to them).
     in_flight: InFlight = dataclasses.field(default_factory=InFlight)
     dispatcher: Dispatcher = dataclasses.field(init=False)
@@ -65,9 +70,15 @@ class Runtime:
             await self.dispatcher.after_commit(session)
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        """Every engine, each even if another fails (the database may be gone)."""
+        engines = [self.engine, *self.extra_engines]
         if self.relay_engine is not None and self.relay_engine is not self.engine:
-            await self.relay_engine.dispose()
+            engines.append(self.relay_engine)
+        for engine in engines:
+            try:
+                await engine.dispose()
+            except Exception as exc:  # noqa: BLE001 - dispose the others
+                log.warning("engine.dispose_failed", error=type(exc).__name__)
 
 
 def build_runtime(
@@ -103,5 +114,5 @@ def build_runtime(
         relay,
         dead_letters,
         relay_engine,
-        in_flight,
+        in_flight=in_flight,
     )

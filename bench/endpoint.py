@@ -226,6 +226,10 @@ VARIANTS: dict[str, dict[str, str | None]] = {
     "full-without-sentry": {"SENTRY_DSN": None},
     "full-warning-logs": {"LOG_LEVEL": "WARNING"},
     "full-without-both": {"SENTRY_DSN": None, "LOG_LEVEL": "WARNING"},
+    # The replay store (INNGEST_REPLAY_CACHE; "full" keeps it in memory):
+    # shared through the database (one upsert per call), and none at all.
+    "full-replay-database": {"INNGEST_REPLAY_CACHE": "database"},
+    "full-replay-off": {"INNGEST_REPLAY_CACHE": "off"},
     # ...and without the serve edge, the signature guard and our Inngest
     # middleware: the app's functions and the SDK alone (a floor, not a mode).
     "floor": {

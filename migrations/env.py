@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from app.core.config import Settings
+from app.core.startup_guards import exit_if_database_unreachable, load_settings
 from app.db import models  # noqa: F401 - registers every table on the metadata
 from app.db.base import Base
 from app.db.session import create_engine
@@ -17,7 +18,8 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     configured = context.config.attributes.get("database_url")
-    return str(configured) if configured else Settings().DATABASE_URL
+    # load_settings: a bad configuration is one line listing every problem.
+    return str(configured) if configured else load_settings().DATABASE_URL
 
 
 def run_migrations_offline() -> None:
@@ -42,10 +44,15 @@ async def run_migrations_online() -> None:
         _run_sync(connection)
         return
     engine = create_engine(Settings(DATABASE_URL=_url()))
-    async with engine.connect() as conn:
-        await conn.run_sync(_run_sync)
-        await conn.commit()
-    await engine.dispose()
+    try:
+        async with engine.connect() as conn:
+            await conn.run_sync(_run_sync)
+            await conn.commit()
+    except Exception as exc:
+        exit_if_database_unreachable(exc)  # one line, no traceback
+        raise
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():

@@ -26,6 +26,11 @@ def mint(
     sub: str | None,
     ttl: dt.timedelta = DEFAULT_TTL,
 ) -> str:
+    if ttl.total_seconds() > settings.AUTH_MAX_TOKEN_LIFETIME_S:
+        raise SystemExit(
+            "the lifetime is longer than AUTH_MAX_TOKEN_LIFETIME_S: the API"
+            " would refuse the token"
+        )
     if role == "admin":
         return issue_admin_token(settings, sub or "dev-admin", ttl=ttl)
     if gym_id is None or sub is None:

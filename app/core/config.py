@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # HTTP edge: accepted Host names (comma-separated; "*" accepts any) and
     # request body caps (413 above; the Inngest endpoint gets its own).
     ALLOWED_HOSTS: str = "*"
+    # Slow clients (app/core/slow_clients.py): the time to send the request
+    # headers (connection closed after it) and the whole body (408 after it).
+    HTTP_HEADER_TIMEOUT_S: float = Field(default=10.0, gt=0, le=300)
+    HTTP_BODY_TIMEOUT_S: float = Field(default=30.0, gt=0, le=600)
     MAX_BODY_BYTES: int = Field(default=1024 * 1024, ge=1024)
     INNGEST_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)
     # SIGTERM: /readyz answers 503 for this long before the server stops
@@ -71,9 +75,11 @@ class Settings(BaseSettings):
     INNGEST_SEND_TIMEOUT_MS: int = Field(default=5000, ge=100, le=60000)
     INNGEST_SEND_DEADLINE_S: float = Field(default=10.0, gt=0, le=120)
     # Inbound request signatures: the largest |now - t| accepted (the SDK
-    # checks none), and whether an exact replay inside it is refused too.
+    # checks none), and where the MACs seen inside it are kept so a replay is
+    # refused: per process ("memory"; "true" too), shared by every replica
+    # through the database ("database"), or nowhere ("off"; "false" too).
     INNGEST_SIGNATURE_TOLERANCE_S: int = Field(default=300, ge=5, le=3600)
-    INNGEST_REPLAY_CACHE: bool = True
+    INNGEST_REPLAY_CACHE: Literal["off", "memory", "database"] = "memory"
     # Inline mode (INNGEST_ENABLED false): run the cron workers on their
     # schedules in-process (one leader process; app/jobs/scheduler.py).
     INLINE_SCHEDULER: bool = True
@@ -118,6 +124,13 @@ class Settings(BaseSettings):
     # member, coach or owner token can never pass as one.
     AUTH_ADMIN_AUDIENCE: str = "gym-jobs-admin"
 
+    # The longest a bearer token may live (`exp` - `iat`, and `exp` - now);
+    # `exp` is required. Longer tokens are refused with 401.
+    AUTH_MAX_TOKEN_LIFETIME_S: int = Field(default=86_400, ge=60, le=30 * 86_400)
+
+    # /docs, /redoc and /openapi.json: unset = on outside production, off in it.
+    API_DOCS: bool | None = None
+
     # Wearable providers (sync): "fake" serves every provider from the
     # built-in fake, in-process (synthetic `fake-<profile>-<suffix>` tokens,
     # docs/wearables.md); "real" uses the base URLs below. Unset: fake in
@@ -135,6 +148,8 @@ class Settings(BaseSettings):
     WEARABLE_STRAVA_API_BASE_URL: str = "https://www.strava.com/api/v3"
     WEARABLE_STRAVA_VERIFY_TOKEN: SecretStr | None = None
     WEARABLE_STRAVA_SUBSCRIPTION_ID: int | None = None
+    # The `?key=` of the registered Strava callback URL (Strava signs nothing).
+    WEARABLE_STRAVA_CALLBACK_SECRET: SecretStr | None = None
     WEARABLE_GARMIN_API_BASE_URL: str = "https://apis.garmin.com"
     WEARABLE_GARMIN_WEBHOOK_SECRET: SecretStr | None = None
     WEARABLE_GARMIN_CALLBACK_HOSTS: str = "apis.garmin.com"  # comma-separated
@@ -163,6 +178,18 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_dev_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("INNGEST_REPLAY_CACHE", mode="before")
+    @classmethod
+    def _replay_cache_booleans(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return "memory" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            return {"true": "memory", "1": "memory", "false": "off", "0": "off"}.get(
+                lowered, lowered
+            )
+        return value
 
     @field_validator("GC_YOUNG_THRESHOLD")
     @classmethod
@@ -228,6 +255,10 @@ class Settings(BaseSettings):
         if self.WEARABLE_PROVIDERS is not None:
             return self.WEARABLE_PROVIDERS == "fake"
         return self.APP_ENV == Environment.DEVELOPMENT
+
+    @property
+    def api_docs(self) -> bool:
+        return self.API_DOCS if self.API_DOCS is not None else not self.is_production
 
     @property
     def is_production(self) -> bool:

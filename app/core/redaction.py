@@ -6,7 +6,10 @@ Two rules, applied recursively to dicts, lists and tuples:
 - a key on the denylist (security terms, contact data, names, health metrics)
   has its value replaced, whatever the value is;
 - every string value has email addresses and the Inngest event key (it sits
-  in the event-API URL path, `/e/<key>`) masked.
+  in the event-API URL path, `/e/<key>`) masked, and the fragments of a
+  database error that can carry values (`[SQL: ...]`, `[parameters: ...]`,
+  PostgreSQL's `DETAIL:`/`Key (...)=(...)`) replaced; the engines hide
+  parameters too (app/db/session.py), this is the second line.
 
 structlog ships no redaction processor; `redact_event_dict` is ours and runs
 first in the logging chain (app/core/logging.py). Sentry uses the same rules
@@ -23,6 +26,12 @@ from typing import Any
 REDACTED = "[redacted]"
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 EVENT_KEY_PATH = re.compile(r"/e/[^/?#\s\"']+")
+# SQLAlchemy's error text: `[SQL: ...]` and `[parameters: ...]` run to the end
+# of their line; PostgreSQL's DETAIL line quotes the conflicting values.
+SQL_FRAGMENT = re.compile(
+    r"\[(?:SQL|parameters|SQL parameters):[^\n]*|DETAIL:[^\n]*|Key \([^\n]*\)=\([^\n]*\)"
+)
+_SQL_TRIGGERS = ("[SQL", "[parameters", "DETAIL:", "Key (")
 
 # A key matches when, lower-cased with dashes as underscores, it equals one of
 # EXACT, ends with one of SUFFIXES, or contains one of FRAGMENTS.
@@ -97,13 +106,29 @@ def _is_sensitive_name(key: str) -> bool:
 
 
 def scrub_text(text: str) -> str:
-    """Mask email addresses and event-key URL paths inside free text."""
+    """Mask email addresses, event-key URL paths and database error fragments
+    inside free text."""
     # The cheap `in` tests skip the regexes for the many strings with neither.
+    if "[" in text or "DETAIL" in text or "Key (" in text:
+        text = _scrub_sql(text)
     if "@" in text:
         text = EMAIL.sub("[email]", text)
     if "/e/" in text:
         text = EVENT_KEY_PATH.sub("/e/[redacted]", text)
     return text
+
+
+def _scrub_sql(text: str) -> str:
+    if any(trigger in text for trigger in _SQL_TRIGGERS):
+        return SQL_FRAGMENT.sub(_sql_placeholder, text)
+    return text
+
+
+def _sql_placeholder(found: re.Match[str]) -> str:
+    fragment = found.group(0)
+    if fragment.startswith("["):
+        return fragment[: fragment.index(":") + 1] + " [redacted]]"
+    return "DETAIL: [redacted]" if fragment.startswith("DETAIL") else "Key [redacted]"
 
 
 # Values with nothing to mask: returned as they are, before any other test

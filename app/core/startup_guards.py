@@ -1,9 +1,14 @@
-"""Refuse to start in production with a configuration that is unsafe.
+"""Refuse to start with a configuration that is invalid or unsafe.
 
-`create_app` (and the relay's entry point) call `enforce_startup_guards`
-before anything is built: a refused start logs one clear error line, exits the
-process with a non-zero status and serves nothing. `StartupRefusedError` is a
-`SystemExit`, so uvicorn's `--factory` loader does not print a traceback.
+Every entry point (`create_app`, `alembic upgrade head`, the relay, the purge
+command) loads settings with `load_settings` and calls
+`enforce_startup_guards` before anything is built: a refused start prints
+one line listing every problem (JSON in production or with LOG_FORMAT=json,
+read from the environment since the settings may not load), exits non-zero
+and serves nothing. `StartupRefusedError` is a `SystemExit` whose message is
+that line, so no traceback is printed (uvicorn's `--factory` loader included).
+A database that cannot be reached at startup is one line too
+(`DatabaseUnreachableError`, `exit_if_database_unreachable`).
 
 Inline mode in production is allowed (small deployments without Inngest) but
 logged loudly, with what cannot run inline.
@@ -11,22 +16,68 @@ logged loudly, with what cannot run inline.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
 from app.core.config import PLACEHOLDER_SECRETS, Settings, get_settings
 from app.core.logging import get_logger
+from app.core.unexpected_errors import database_unreachable_reason
 
 log = get_logger("app.startup")
+# Only to check the rest of a configuration whose AUTH_SECRET was refused.
+_STAND_IN_SECRET = "stand-in-secret-never-used-for-tokens-0123456789"  # noqa: S105
+
+
+def _json_wanted() -> bool:
+    fmt = os.environ.get("LOG_FORMAT", "").strip().lower()
+    if fmt:
+        return fmt == "json"
+    return os.environ.get("APP_ENV", "").strip().lower() == "production"
+
+
+def one_line(event: str, message: str, **fields: Any) -> str:
+    """The single line an entry point prints when it cannot start."""
+    if _json_wanted():
+        return json.dumps(
+            {"event": event, "level": "error", "message": message, **fields}
+        )
+    return message
 
 
 class StartupRefusedError(SystemExit):
-    """The configuration is unsafe: exit non-zero, with the reasons."""
+    """The configuration is invalid or unsafe: exit non-zero, with the reasons."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        super().__init__("refusing to start: " + "; ".join(self.problems))
+        message = "refusing to start: " + "; ".join(self.problems)
+        super().__init__(
+            one_line("app.startup_refused", message, problems=self.problems)
+        )
+
+
+class DatabaseUnreachableError(SystemExit):
+    """The database cannot be reached: exit non-zero, saying why, in one line."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            one_line(
+                "database_unreachable",
+                f"database_unreachable: {reason} (check DATABASE_URL and the network)",
+                reason=reason,
+            )
+        )
+
+
+def exit_if_database_unreachable(exc: BaseException) -> None:
+    """Raise `DatabaseUnreachableError` when `exc` means it; else return."""
+    reason = database_unreachable_reason(exc)
+    if reason is not None:
+        raise DatabaseUnreachableError(reason) from None
 
 
 def production_problems(settings: Settings) -> list[str]:
@@ -34,7 +85,8 @@ def production_problems(settings: Settings) -> list[str]:
     if not settings.is_production:
         return []
     problems: list[str] = []
-    if settings.INNGEST_DEV is not None:
+    if settings.INNGEST_DEV is not None and settings.inngest_dev_mode:
+        # "0" and "false" are off for the SDK: not a problem.
         problems.append(
             "INNGEST_DEV is set: it turns off request signature checks on /api/inngest"
         )
@@ -60,16 +112,42 @@ def production_problems(settings: Settings) -> list[str]:
 
 
 def load_settings() -> Settings:
-    """`get_settings()`, turning a validation error into a refused start."""
+    """`get_settings()`, or a refused start listing every problem at once:
+    each invalid field, then what the rest of the configuration gets wrong
+    (checked again with the invalid fields at their defaults)."""
     try:
         return get_settings()
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors(include_input=False, include_url=False)
-        ]
-        log.error("app.startup_refused", problems=problems)
+        problems = _field_problems(exc)
+        bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+        defaults = {
+            name: field.get_default(call_default_factory=True)
+            for name, field in Settings.model_fields.items()
+            if name in bad
+        }
+        problems += _rest_problems(defaults)
         raise StartupRefusedError(problems) from None
+
+
+def _rest_problems(defaults: dict[str, Any]) -> list[str]:
+    try:
+        return production_problems(Settings(**defaults))
+    except ValidationError as rest:  # the AUTH_SECRET rule of the model
+        problems = _field_problems(rest)
+    try:
+        stand_in = Settings(**defaults, AUTH_SECRET=_STAND_IN_SECRET)
+    except ValidationError:
+        return problems
+    return problems + [
+        p for p in production_problems(stand_in) if not p.startswith("AUTH_SECRET")
+    ]
+
+
+def _field_problems(exc: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+        for err in exc.errors(include_input=False, include_url=False)
+    ]
 
 
 def enforce_startup_guards(
@@ -77,7 +155,6 @@ def enforce_startup_guards(
 ) -> None:
     problems = production_problems(settings)
     if problems:
-        log.error("app.startup_refused", env=settings.APP_ENV.value, problems=problems)
         raise StartupRefusedError(problems)
     if settings.is_production and not settings.INNGEST_ENABLED:
         log.warning(

@@ -87,9 +87,23 @@ class OutboxRelay:
                     continue  # a full batch went out: there may be more
                 await self._pause(failed=result.failed > 0)
         finally:
+            await self._release_leases()
+
+    async def _release_leases(self) -> None:
+        """Hand leased rows back at stop; with the database gone, their lease
+        runs out instead (`OUTBOX_LEASE_S`), and the stop still completes."""
+        try:
             async with self._sessionmaker() as session, session.begin():
                 released = await outbox_repo.release(session, self.owner)
-            log.info("relay.stopped", owner=self.owner, released=released)
+        except Exception as exc:  # noqa: BLE001 - stopping must not fail
+            log.warning(
+                "relay.release_failed",
+                owner=self.owner,
+                error=type(exc).__name__,
+                hint="leased rows are retried when their lease runs out",
+            )
+            return
+        log.info("relay.stopped", owner=self.owner, released=released)
 
     async def _pause(self, *, failed: bool) -> None:
         self._failed_cycles = self._failed_cycles + 1 if failed else 0

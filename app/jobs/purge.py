@@ -16,7 +16,11 @@ import sys
 
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
-from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.core.startup_guards import (
+    enforce_startup_guards,
+    exit_if_database_unreachable,
+    load_settings,
+)
 from app.runtime import Runtime, build_runtime
 from app.services import clock, retention
 
@@ -49,7 +53,11 @@ def main() -> int:
     configure_logging(settings)
     enforce_startup_guards(settings)
     configure_sentry(settings)
-    deleted = asyncio.run(_run(build_runtime(settings)))
+    try:
+        deleted = asyncio.run(_run(build_runtime(settings)))
+    except Exception as exc:
+        exit_if_database_unreachable(exc)  # one line, no traceback
+        raise
     log.info("retention.purged", deleted=deleted)
     print(json.dumps({"deleted": deleted}))  # noqa: T201 - CLI output
     return 0

@@ -19,7 +19,11 @@ import sys
 
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
-from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.core.startup_guards import (
+    enforce_startup_guards,
+    exit_if_database_unreachable,
+    load_settings,
+)
 from app.db.base import utcnow
 from app.db.repositories import outbox as outbox_repo
 from app.runtime import Runtime, build_runtime
@@ -76,7 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     configure_sentry(settings)
     if not settings.INNGEST_ENABLED and not (args.status or args.requeue_dead):
         log.warning("relay.inngest_disabled", hint="set INNGEST_ENABLED=true")
-    return asyncio.run(_run(build_runtime(settings), args))
+    try:
+        return asyncio.run(_run(build_runtime(settings), args))
+    except Exception as exc:
+        exit_if_database_unreachable(exc)  # one line, no traceback
+        raise
 
 
 if __name__ == "__main__":

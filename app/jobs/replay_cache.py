@@ -1,68 +1,98 @@
-"""Signatures seen inside the freshness window, so an exact replay is refused.
+"""Signatures seen inside the freshness window, so a replay is refused.
 
-A fresh signature is reserved when its request arrives and forgotten again if
-the SDK then refuses the request (a forged MAC never fills the cache). An
-entry can expire once its `t` is out of the window, because the freshness
-check refuses it from then on. The cache is per process: with several
-processes an exact replay may reach another one, so idempotent workers remain
-the real guard (reliability.md S3).
+Keyed on the MAC, the one thing the signature authenticates (body and `t`):
+the header is canonical (app/jobs/signature_freshness.py), so one MAC has one
+spelling, and the query cannot make a replay look new. A MAC is bound to the
+first target it was used for (method + `fnId`): the same MAC for another
+function is refused; for another step of the same function it is allowed once
+per step (Inngest calls planned parallel steps with one body, maybe in one
+second).
 
-Expiries go in a queue in arrival order, not a heap: signatures arrive with
-`t` nearly in order, so the front is (nearly) the oldest, and an entry that
-arrived out of order is dropped at most a few seconds late (the freshness
-check refuses it by then anyway). Appending costs no comparisons; with a heap
-every push compared tuples whose expiries were equal within a second.
+A MAC is reserved when its request arrives and forgotten again if the SDK
+then refuses the request (401: the MAC did not verify), so only verified MACs
+stay. An entry can expire once its `t` is out of the window, because the
+freshness check refuses it from then on.
+
+Two stores behind `INNGEST_REPLAY_CACHE`: `memory` (this module, per process)
+and `database` (app/db/repositories/seen_signatures.py, shared by replicas).
+
+Memory: expiries go in a queue in arrival order, not a heap: signatures
+arrive with `t` nearly in order, so the front is (nearly) the oldest, and an
+entry that arrived out of order is dropped at most a few seconds late (the
+freshness check refuses it by then anyway).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
+from typing import Protocol
 
 MAX_ENTRIES = 100_000
-# One request: method, path, raw query string and the signature header.
-Key = tuple[str, str, bytes, str]
+
+
+class ReplayStore(Protocol):
+    async def reserve(
+        self, mac: str, target: str, step: str, expires: float, now: float
+    ) -> bool:
+        """False when `mac` was used for this step or for another target."""
+        ...
+
+    async def forget(self, mac: str, target: str, step: str) -> None: ...
+
+
+@dataclasses.dataclass
+class _Entry:
+    target: str
+    steps: set[str]
+    expires: float
 
 
 class SeenSignatures:
-    def __init__(self, tolerance_s: int, max_entries: int = MAX_ENTRIES) -> None:
-        self._tolerance_s = tolerance_s
+    """The per-process store."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._max_entries = max_entries
-        self._expiry: dict[Key, float] = {}
-        self._queue: deque[tuple[float, Key]] = deque()
+        self._entries: dict[str, _Entry] = {}
+        self._queue: deque[tuple[float, str]] = deque()
 
     def __len__(self) -> int:
-        return len(self._expiry)
+        return len(self._entries)
 
-    @staticmethod
-    def key(method: str, path: str, query: bytes, signature: str) -> Key:
-        """One request: the signature (it covers body and `t`) and the URL.
+    async def reserve(
+        self, mac: str, target: str, step: str, expires: float, now: float
+    ) -> bool:
+        return self.reserve_now(mac, target, step, expires, now)
 
-        The URL is part of the key because Inngest may call several steps of
-        one run with the same body in the same second (`?stepId=` differs).
-        A tuple, not a digest: nothing to compute, and the parts cannot run
-        into each other.
-        """
-        return (method, path, query, signature)
-
-    def reserve(self, key: Key, timestamp: int, now: float) -> bool:
-        """False when `key` was seen (a replay); otherwise remember it."""
+    def reserve_now(
+        self, mac: str, target: str, step: str, expires: float, now: float
+    ) -> bool:
         self._evict(now)
-        if key in self._expiry:
-            return False
-        expires = float(timestamp + self._tolerance_s + 1)
-        self._expiry[key] = expires
-        self._queue.append((expires, key))
-        while len(self._expiry) > self._max_entries:
+        entry = self._entries.get(mac)
+        if entry is not None:
+            if entry.target != target or step in entry.steps:
+                return False
+            entry.steps.add(step)
+            return True
+        self._entries[mac] = _Entry(target, {step}, expires)
+        self._queue.append((expires, mac))
+        while len(self._entries) > self._max_entries:
             _, oldest = self._queue.popleft()
-            self._expiry.pop(oldest, None)
+            self._entries.pop(oldest, None)
         return True
 
-    def forget(self, key: Key) -> None:
-        self._expiry.pop(key, None)
+    async def forget(self, mac: str, target: str, step: str) -> None:
+        entry = self._entries.get(mac)
+        if entry is None or entry.target != target:
+            return
+        entry.steps.discard(step)
+        if not entry.steps:
+            del self._entries[mac]
 
     def _evict(self, now: float) -> None:
         queue = self._queue
         while queue and queue[0][0] < now:
-            expires, key = queue.popleft()
-            if self._expiry.get(key) == expires:
-                del self._expiry[key]
+            expires, mac = queue.popleft()
+            entry = self._entries.get(mac)
+            if entry is not None and entry.expires == expires:
+                del self._entries[mac]

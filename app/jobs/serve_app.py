@@ -8,7 +8,8 @@ only what it needs:
 - `ServeEdge`: a fresh Sentry scope and log context per call (the Inngest
   middleware tags the scope with the run's ids, app/jobs/middleware.py; log
   lines get them from the run's actor, app/core/context.py), a Sentry
-  report of any exception that escapes below it, and the access line of a
+  report of any exception that escapes below it (answered with a JSON 500
+  `{code, detail, request_id}`, not re-raised), and the access line of a
   call answered 4xx/5xx, or of every call with `LOG_INNGEST_ACCESS=true`
   (app/core/access_log.py). It is the one layer that watches the response:
   the layers below read its status from the scope
@@ -39,7 +40,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.access_log import AccessLines
 from app.core.errors import register_error_handlers
 from app.core.response_status import SCOPE_KEY, ResponseStatus
+from app.core.unexpected_errors import error_response
+from app.db.repositories.seen_signatures import DatabaseSeenSignatures
+from app.db.session import create_autocommit_engine
 from app.jobs.body_cap import BodyCap
+from app.jobs.replay_cache import ReplayStore, SeenSignatures
 from app.jobs.serve_guard import InngestServeGuard
 from app.runtime import Runtime
 
@@ -73,9 +78,13 @@ class ServeEdge:
                 try:
                     await self.app(scope, receive, seen.watch(send))
                 except Exception as exc:
-                    seen.status = seen.status or 500  # the server answers 500
-                    sentry_sdk.capture_exception(exc)
-                    raise
+                    sentry_sdk.capture_exception(exc)  # once, here
+                    if seen.status:  # the answer had started: nothing to add
+                        raise
+                    # A JSON 500 on a connection that stays usable (issue 16 #5).
+                    await error_response("internal_error", 500)(
+                        scope, receive, seen.watch(send)
+                    )
         finally:
             structlog.contextvars.clear_contextvars()
             self.access.finish(scope, seen.status, started, every=self.log_every_call)
@@ -87,6 +96,20 @@ def serves(scope: Scope, serve_path: str) -> bool:
     if scope["type"] != "http":
         return False
     return (str(scope.get("path", "")).rstrip("/") or "/") == serve_path
+
+
+def build_replay_store(runtime: Runtime) -> ReplayStore | None:
+    """`INNGEST_REPLAY_CACHE`: off, per process, or shared through the database."""
+    kind = runtime.settings.INNGEST_REPLAY_CACHE
+    if kind == "memory":
+        return SeenSignatures()
+    if kind == "database":
+        if runtime.engine.dialect.name != "postgresql":
+            return DatabaseSeenSignatures(runtime.engine)
+        engine = create_autocommit_engine(runtime.settings)
+        runtime.extra_engines.append(engine)  # disposed with the runtime
+        return DatabaseSeenSignatures(engine)
+    return None
 
 
 def build_serve_app(runtime: Runtime) -> ServeEdge:
@@ -109,7 +132,7 @@ def build_serve_app(runtime: Runtime) -> ServeEdge:
         verify_signatures=not settings.inngest_dev_mode,
         require_signed_sync=settings.is_production,
         tolerance_s=settings.INNGEST_SIGNATURE_TOLERANCE_S,
-        replay_cache=settings.INNGEST_REPLAY_CACHE,
+        replay_store=build_replay_store(runtime),
     )
     hosts = TrustedHostMiddleware(guard, allowed_hosts=settings.allowed_hosts)
     return ServeEdge(hosts, guard, endpoint, log_every_call=settings.LOG_INNGEST_ACCESS)

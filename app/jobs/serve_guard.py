@@ -1,15 +1,17 @@
 """A pure ASGI middleware in front of `/api/inngest`, before the SDK sees a request.
 
-- In cloud mode (signatures on): POST and GET need a fresh signature
-  (`signature_freshness`), else 401 before the body is read; an exact replay
-  inside the window is refused too when the replay cache is on. A PUT (sync)
+- In cloud mode (signatures on): POST and GET need a fresh signature in
+  Inngest's exact form (`signature_freshness`) and a query of known
+  parameters only (`serve_query`), else 401 before the body is read; a replay
+  of a MAC inside the window (another query, another function, the same step)
+  is refused too when the replay store is on (`replay_cache`). A PUT (sync)
   that carries a signature must be fresh; an unsigned PUT is refused here when
   `require_signed_sync` (production), as the SDK does with
   `enable_unauthed_sync=False`.
 - In dev mode the SDK checks nothing and neither does this guard.
 
 The SDK still verifies the HMAC itself; this guard only adds what it lacks.
-A signature the SDK then refuses (401) is forgotten again, read from the serve
+A MAC the SDK then refuses (401) is forgotten again, read from the serve
 edge's record of the answer (app/core/response_status.py), or from a record
 of its own when the guard runs without the edge. Body caps are not here: the
 endpoint has its own (app/jobs/body_cap.py).
@@ -20,12 +22,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.logging import get_logger
 from app.core.response_status import ResponseStatus, shared_status
-from app.jobs.replay_cache import SeenSignatures
+from app.jobs.replay_cache import ReplayStore
+from app.jobs.serve_query import parse_call_target
 from app.jobs.signature_freshness import (
     Refusal,
     SignatureRefusedError,
@@ -46,7 +49,7 @@ class InngestServeGuard:
         verify_signatures: bool,
         require_signed_sync: bool,
         tolerance_s: int,
-        replay_cache: bool,
+        replay_store: ReplayStore | None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.app = app
@@ -55,7 +58,7 @@ class InngestServeGuard:
         self._require_signed_sync = require_signed_sync
         self._tolerance_s = tolerance_s
         self._clock = clock
-        self.seen = SeenSignatures(tolerance_s) if replay_cache else None
+        self.seen = replay_store
 
     def _applies(self, scope: Scope) -> bool:
         if not self._verify or scope["type"] != "http":
@@ -87,16 +90,24 @@ class InngestServeGuard:
         except SignatureRefusedError as refused:
             await self._refuse(refused.reason, method, scope, receive, send)
             return
+        call = parse_call_target(method, scope.get("query_string", b""))
+        if call is None:
+            await self._refuse(Refusal.QUERY_NOT_ALLOWED, method, scope, receive, send)
+            return
         if self.seen is None:
             await self.app(scope, receive, send)
             return
-        key = self.seen.key(
-            method,
-            str(scope.get("path", "")),
-            scope.get("query_string", b""),
-            values[0],
-        )
-        if not self.seen.reserve(key, header.timestamp, now):
+        expires = float(header.timestamp + self._tolerance_s + 1)
+        try:
+            fresh = await self.seen.reserve(
+                header.mac, call.target, call.step, expires, now
+            )
+        except Exception as exc:  # noqa: BLE001 - the shared store is down: retry later
+            log.error("inngest.replay_store_unavailable", error=type(exc).__name__)
+            unavailable = Response(status_code=503, headers={"retry-after": "5"})
+            await unavailable(scope, receive, send)
+            return
+        if not fresh:
             await self._refuse(Refusal.REPLAYED, method, scope, receive, send)
             return
         answer = shared_status(scope)
@@ -106,8 +117,8 @@ class InngestServeGuard:
         try:
             await self.app(scope, receive, send)
         finally:
-            if answer.status == 401:
-                self.seen.forget(key)  # the SDK refused the MAC
+            if answer.status == 401:  # the SDK refused the MAC
+                await self.seen.forget(header.mac, call.target, call.step)
 
     async def _refuse(
         self, reason: Refusal, method: str, scope: Scope, receive: Receive, send: Send

@@ -17,6 +17,10 @@ class AlertNotFoundError(NotFoundError):
     code = "alert_not_found"
 
 
+class WorkoutNotFoundError(NotFoundError):
+    code = "workout_not_found"
+
+
 class InvalidRequestError(AppError):
     status_code = 422
     code = "invalid_request"

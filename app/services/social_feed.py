@@ -21,6 +21,7 @@ from app.core.config import Settings
 from app.db.models.gym import Member
 from app.db.models.social import Post
 from app.db.repositories import social as social_repo
+from app.db.repositories import workout as workout_repo
 from app.domain import social_feed as feed
 from app.domain.cursor import decode_cursor
 from app.domain.social_feed import ActivitySource, FanoutMode, FeedActivity
@@ -28,7 +29,7 @@ from app.integrations.wearables.base import ActivityRecord
 from app.jobs.dispatch import Dispatcher
 from app.jobs.events.social import PostCreated
 from app.services import clock
-from app.services.errors import InvalidRequestError
+from app.services.errors import InvalidRequestError, WorkoutNotFoundError
 
 
 class InvalidCursorError(InvalidRequestError):
@@ -50,6 +51,12 @@ async def create_post(
     body: str | None,
     workout_id: uuid.UUID | None,
 ) -> Post:
+    if workout_id is not None:
+        # Only the author's own workout; anything else (another gym's,
+        # someone else's, none) is the same 404.
+        workout = await workout_repo.get_workout(session, workout_id)
+        if workout is None or workout.member_id != author.id:
+            raise WorkoutNotFoundError()
     post = Post(
         author_id=author.id,
         gym_id=author.gym_id,

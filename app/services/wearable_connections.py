@@ -11,7 +11,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import ConflictError, NotFoundError
+from app.core.errors import NotFoundError
 from app.db.models.gym import Member
 from app.db.models.wearable import ConnectionStatus, WearableConnection
 from app.db.repositories import wearables as wearable_repo
@@ -34,10 +34,6 @@ class ConnectionNotFoundError(NotFoundError):
     code = "connection_not_found"
 
 
-class ConnectionTakenError(ConflictError):
-    code = "provider_account_taken"
-
-
 async def connect(
     session: AsyncSession,
     dispatcher: Dispatcher,
@@ -48,10 +44,14 @@ async def connect(
     access_token: str,
     refresh_token: str | None,
 ) -> WearableConnection:
-    """Create or refresh the member's connection, then sync its history."""
-    other = await wearable_repo.find_connection(session, provider, external_user_id)
-    if other is not None and other.member_id != member.id:
-        raise ConnectionTakenError("this provider account belongs to another member")
+    """Create or refresh the member's connection, then sync its history.
+
+    The provider id comes from the client (until the provider's OAuth flow
+    supplies it), so a taken id is answered like a free one: a 409 told
+    anyone whether an id was connected anywhere. Webhooks for an id several
+    members claim go to none of them (`wearable_repo.find_connection`); each
+    connection still syncs with its own token, so it only ever reads its
+    own member's data."""
     connection = await wearable_repo.get_member_connection(session, member.id, provider)
     if connection is None:
         connection = WearableConnection(

@@ -26,6 +26,11 @@ from app.domain.webhook_payloads import (
 from app.integrations.wearables import SYNCED_DATA_TYPES
 from app.jobs.dispatch import Dispatcher
 from app.jobs.events.sync import WearableDataReceived
+from app.services import clock
+
+# Providers whose deliveries carry no signature (Strava: only a URL secret):
+# their deauthorization is confirmed with the provider before it counts.
+UNSIGNED = frozenset({Provider.STRAVA})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,10 +53,24 @@ async def record_notifications(
     rows: dict[str, dict[str, Any]] = {}  # by dedupe key: one per body
     members: dict[uuid.UUID, uuid.UUID] = {}
     ignored, deauthorized = parsed.rejected, 0
+    confirmations: list[WearableDataReceived] = []
     for note in parsed.notifications:
         connection = await _usable_connection(session, provider, note)
         if connection is None:
             ignored += 1
+        elif note.kind is NotificationKind.DEAUTHORIZE and provider in UNSIGNED:
+            # Anyone could send it: ask the provider instead. A sync with the
+            # member's token breaks the connection on the provider's 401.
+            confirmations.append(
+                WearableDataReceived(
+                    member_id=connection.member_id,
+                    connection_id=connection.id,
+                    provider=provider,
+                    reason="backfill",
+                    requested_on=clock.utc_today(),
+                )
+            )
+            deauthorized += 1
         elif note.kind is NotificationKind.DEAUTHORIZE:
             await wearable_repo.mark_broken(session, connection.id, "deauthorized")
             deauthorized += 1
@@ -71,7 +90,7 @@ async def record_notifications(
         for row in rows.values()
         if row["id"] in inserted
     ]
-    await dispatcher.dispatch(session, *events)
+    await dispatcher.dispatch(session, *events, *confirmations)
     stored = len(parsed.notifications) - (ignored - parsed.rejected) - deauthorized
     return WebhookOutcome(
         accepted=len(events) + deauthorized,

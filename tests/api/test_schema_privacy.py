@@ -33,3 +33,40 @@ def test_a_rejected_health_value_is_not_in_the_message() -> None:
     with pytest.raises(ValidationError) as caught:
         WorkoutCreate.model_validate({"rpe": "HRV_CANARY_4242", "minutes": "x"})
     assert "HRV_CANARY_4242" not in str(caught.value)
+
+
+def text_fields(schema: type[BaseModel]) -> list[str]:
+    return [
+        name
+        for name, field in schema.model_fields.items()
+        if "str" in str(field.annotation) or "Secret" in str(field.annotation)
+    ]
+
+
+INPUT_SCHEMAS = [s for s in api_schemas() if s.__name__.endswith(("Create", "Put"))]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [s for s in INPUT_SCHEMAS if text_fields(s)],
+    ids=lambda s: s.__name__,
+)
+@pytest.mark.parametrize("bad", ["a\x00b", "a\ud800b"])
+def test_every_text_field_refuses_unstorable_characters(
+    schema: type[BaseModel], bad: str
+) -> None:
+    """Issue 16 #2: NUL and lone surrogates are refused by the schema (422),
+    not by the database (500 with the statement's parameters)."""
+    for name in text_fields(schema):
+        with pytest.raises(ValidationError) as caught:
+            schema.model_validate({name: bad})
+        kinds = {(e["loc"][0], e["type"]) for e in caught.value.errors()}
+        assert (name, "unstorable_text") in kinds
+
+
+def test_nested_text_is_checked_too() -> None:
+    with pytest.raises(ValidationError) as caught:
+        WorkoutCreate.model_validate(
+            {"sets": [{"exercise": "squat\x00"}], "minutes": 10}
+        )
+    assert "unstorable_text" in {e["type"] for e in caught.value.errors()}

@@ -35,6 +35,7 @@ STRAVA_BODY = (
     b'{"aspect_type":"create","event_time":1549560669,"object_id":1360128428,'
     b'"object_type":"activity","owner_id":134815,"subscription_id":120475,"updates":{}}'
 )
+STRAVA_URL = f"/api/v1/webhooks/strava?key={ws.STRAVA_CALLBACK_KEY}"
 GOOGLE_BODY = b'{"userId":"g-ann","dataType":"sleep","date":"2026-07-04"}'
 GARMIN_CALLBACK = (
     "https://apis.garmin.com/wellness-api/rest/sleeps"
@@ -224,31 +225,45 @@ async def test_strava_handshake_and_subscription_check(hooks: Hooks) -> None:
         "/api/v1/webhooks/strava", params={**params, "hub.verify_token": "nope"}
     )
     assert wrong.status_code == 403
-    event = await hooks.client.post("/api/v1/webhooks/strava", content=STRAVA_BODY)
-    assert event.json() == {"accepted": 1, "duplicates": 0, "ignored": 0}
+    event = await hooks.client.post(STRAVA_URL, content=STRAVA_BODY)
     other = STRAVA_BODY.replace(b"120475", b"999999")
-    foreign = await hooks.client.post("/api/v1/webhooks/strava", content=other)
-    assert foreign.status_code == 401
-    assert len(await hooks.dispatched()) == 1
+    foreign = await hooks.client.post(STRAVA_URL, content=other)
+    # Issue 16 #3: a wrong subscription id gets the very answer a right one gets.
+    assert (foreign.status_code, foreign.content) == (event.status_code, event.content)
+    assert event.status_code == 200
+    assert len(await hooks.dispatched()) == 1  # only the right one's
 
 
-async def test_strava_deauthorization_marks_the_connection_broken(
+@pytest.mark.parametrize("key", [None, "wrong-key"])
+async def test_strava_callback_needs_its_key(hooks: Hooks, key: str | None) -> None:
+    """Issue 16 #3: the callback URL carries a secret, as Garmin's does."""
+    url = "/api/v1/webhooks/strava" + (f"?key={key}" if key else "")
+    response = await hooks.client.post(url, content=STRAVA_BODY)
+    assert response.status_code == 401
+    assert await hooks.dispatched() == []
+
+
+async def test_strava_deauthorization_is_confirmed_with_the_provider(
     hooks: Hooks,
 ) -> None:
+    """Issue 16 #3: Strava signs nothing, so an `authorized: false` event only
+    asks for a sync with the athlete's token; the provider's 401 then marks
+    the connection broken (a forged event changes nothing)."""
     body = (
         b'{"aspect_type":"update","event_time":1516126040,"object_id":134815,'
         b'"object_type":"athlete","owner_id":134815,"subscription_id":120475,'
         b'"updates":{"authorized":"false"}}'
     )
-    response = await hooks.client.post("/api/v1/webhooks/strava", content=body)
-    assert response.json()["accepted"] == 1
+    response = await hooks.client.post(STRAVA_URL, content=body)
+    assert response.status_code == 200
     async with create_sessionmaker(hooks.engine)() as session:
         connection = await session.scalar(
             select(WearableConnection).where(WearableConnection.provider == "strava")
         )
     assert connection is not None
-    assert (connection.status, connection.broken_reason) == ("broken", "deauthorized")
-    assert await hooks.dispatched() == []
+    assert (connection.status, connection.broken_reason) == ("active", None)
+    [payload] = await hooks.dispatched()
+    assert (payload["provider"], payload["reason"]) == ("strava", "backfill")
 
 
 @pytest.mark.parametrize(
@@ -362,3 +377,17 @@ async def test_unconfigured_provider_answers_503(
         503,
         "webhook_not_configured",
     )
+
+
+@pytest.mark.parametrize("bad", ["\\u0000", "\\ud800"])
+async def test_unstorable_text_in_a_webhook_is_a_bad_payload(
+    hooks: Hooks, bad: str
+) -> None:
+    """Issue 16 #2, webhook side: NUL or a lone surrogate in a provider's id
+    is 400 invalid_payload, not a failed INSERT (500)."""
+    body = OURA_BODY.replace(b"oura-sleep-2026-07-04", f"sleep{bad}x".encode())
+    response = await hooks.client.post(
+        "/api/v1/webhooks/oura", content=body, headers=ws.oura_headers(body)
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_payload")
+    assert await hooks.deliveries() == []

@@ -114,3 +114,22 @@ def test_every_setting_is_documented_in_env_example() -> None:
     example = Path(__file__).resolve().parents[2] / ".env.example"
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example.read_text(), re.M))
     assert documented == set(Settings.model_fields)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", "memory"),
+        ("1", "memory"),
+        ("false", "off"),
+        ("0", "off"),
+        ("memory", "memory"),
+        ("database", "database"),
+        ("off", "off"),
+    ],
+)
+def test_replay_cache_setting_keeps_its_old_boolean_values(
+    value: str, expected: str
+) -> None:
+    replay_cache = build(INNGEST_REPLAY_CACHE=value).INNGEST_REPLAY_CACHE
+    assert replay_cache == expected

@@ -91,3 +91,27 @@ def test_log_lines_carry_no_canary(
     assert "member.failed" in output
     for canary in (EMAIL, HRV, TOKEN):
         assert canary not in output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(sqlite3.IntegrityError) UNIQUE constraint failed: gyms.id\n"
+        "[SQL: INSERT INTO gyms (id, name) VALUES (?, 'tok_CANARY_9f8e7d')]\n"
+        "[parameters: ('1', 'HRV_CANARY_4242')]\n(Background on this error at: x)",
+        "duplicate key value violates unique constraint\n"
+        "DETAIL:  Key (external_user_id)=(HRV_CANARY_4242) already exists.",
+        "Key (name)=(tok_CANARY_9f8e7d) is not present in table",
+        "[SQL parameters: {'token': 'tok_CANARY_9f8e7d'}]",
+    ],
+)
+def test_database_error_fragments_are_scrubbed(text: str) -> None:
+    """Issue 16 #2: what SQLAlchemy and PostgreSQL put into an error's text."""
+    scrubbed = scrub_text(text)
+    assert "HRV_CANARY_4242" not in scrubbed
+    assert "tok_CANARY_9f8e7d" not in scrubbed
+    assert "[redacted]" in scrubbed
+
+
+def test_brackets_without_sql_stay() -> None:
+    assert scrub_text("steps [a, b] done") == "steps [a, b] done"

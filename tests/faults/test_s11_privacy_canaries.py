@@ -20,9 +20,12 @@ from collections.abc import Callable
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.api.deps import SessionDep
 from app.core.config import Settings
+from app.db.models import Gym
 from app.integrations.wearables.fake_provider import FakeWearableProvider, Fault
 from app.jobs.events.base import PlatformEvent
 from app.jobs.job_context import JobContext
@@ -189,3 +192,79 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
     }
     assert found == set()
     assert "metric_unavailable" in places["runs (error bodies, step outputs)"]
+
+
+def add_failing_write_route(app: FastAPI) -> None:
+    """A write that fails in the database with canaries among its parameters
+    (as a duplicate key or a constraint would)."""
+
+    @app.post("/canary-db-crash")
+    async def crash_in_db(session: SessionDep) -> dict[str, str]:
+        gym_id = uuid.uuid4()
+        for _ in range(2):  # the second insert of one id fails
+            await session.execute(
+                insert(Gym).values(id=gym_id, name=f"{HRV} {TOKEN} {EMAIL}")
+            )
+        return {}
+
+
+async def test_unstorable_text_and_failed_writes_leak_nothing(
+    settings_factory: Callable[..., Settings],
+    engine: AsyncEngine,
+    sentry_capture: CapturingTransport,
+) -> None:
+    """Issue 16 #2: a NUL (PostgreSQL cannot store it) in a text field or a
+    token is refused with 422 before any write; a write that fails anyway
+    puts no parameter value into a log line, a Sentry event or the answer."""
+    settings = settings_factory(LOG_FORMAT="json")
+    world = await build_world(engine, settings)
+    app = create_app(settings)
+    add_failing_write_route(app)
+    logs = capture_logs()
+    async with (
+        serve(app) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=30) as client,
+    ):
+        post = await client.post(
+            "/api/v1/social/posts",
+            json={"kind": "note", "body": f"{HRV}\u0000{EMAIL}"},
+            headers=world.auth("ann"),
+        )
+        connection = await client.post(
+            "/api/v1/wearables/connections",
+            json={
+                "provider": "oura",
+                "external_user_id": ss.OURA_USER,
+                "access_token": f"{TOKEN}\u0000",
+            },
+            headers=world.auth("ann"),
+        )
+        surrogate = await client.post(
+            "/api/v1/social/posts",
+            content=b'{"kind": "note", "body": "HRV_CANARY_4242 \\ud800"}',
+            headers={**world.auth("ann"), "content-type": "application/json"},
+        )
+        crashed = await client.post("/canary-db-crash")
+    assert [post.status_code, connection.status_code, surrogate.status_code] == [
+        422,
+        422,
+        422,
+    ]
+    assert post.json()["code"] == "invalid_request"
+    assert crashed.status_code == 500
+    places = {
+        "logs": logs.getvalue(),
+        "sentry": json.dumps(sentry_capture.events, default=str),
+        "response bodies": json.dumps(
+            [post.text, connection.text, surrogate.text, crashed.text]
+        ),
+    }
+    found = {
+        f"{what} in {where}"
+        for where, value_text in places.items()
+        for what, value in {"email": EMAIL, "health value": HRV, "token": TOKEN}.items()
+        if value in value_text
+    }
+    assert found == set()
+    assert "[parameters" not in places["logs"] + places["sentry"]
+    assert sentry_capture.events  # the failed write was reported (without values)

@@ -12,13 +12,20 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.core.security import Principal, Role, issue_token
 from app.db.base import Base, utcnow
-from app.db.models import ErasedMember, OutboxEvent, WearableConnection
+from app.db.models import (
+    Alert,
+    DeadLetter,
+    ErasedMember,
+    NotificationBatch,
+    OutboxEvent,
+    WearableConnection,
+)
 from app.db.models.erasure import member_digest
 from app.db.session import create_sessionmaker
 from app.jobs.events.base import PlatformEvent
@@ -262,3 +269,111 @@ async def test_erasure_in_inline_mode(
     assert erased.status_code == 202
     assert missing.status_code == 404
     assert await rows_mentioning(engine, ann) == []
+
+
+async def add_open_alert(engine: AsyncEngine, world: World, who: str) -> uuid.UUID:
+    async with create_sessionmaker(engine)() as session, session.begin():
+        alert = Alert(
+            gym_id=world.members[who].gym_id,
+            member_id=world.id(who),
+            kind="threshold",
+            rule="readiness_low",
+            level="caution",
+            reasons=[],
+            alert_on=dt.date(2026, 1, 1),
+        )
+        session.add(alert)
+    return alert.id
+
+
+async def close_windows(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(NotificationBatch)
+            .where(NotificationBatch.window_closes_at.is_not(None))
+            .values(window_closes_at=utcnow() - dt.timedelta(minutes=1))
+        )
+
+
+async def test_erasure_clears_every_reference_and_keeps_others_shares(
+    settings_factory: Callable[..., Settings], engine: AsyncEngine
+) -> None:
+    """Issue 16 #6: a coach's acknowledgement goes (the alert stays); a member
+    who is one actor of a digest or a pending batch leaves the others' part
+    (their pending notification is still delivered)."""
+    settings = settings_factory(INNGEST_ENABLED=False)
+    world = await build_world(engine, settings)
+    ann, bob, cara = (world.id(w) for w in ("ann", "bob", "cara"))
+    alert_id = await add_open_alert(engine, world, "bob")
+    async with create_sessionmaker(engine)() as session, session.begin():
+        shared_letter = DeadLetter(
+            function_id="churn-scan",
+            run_id="run-1",
+            member_ids=f"{ann},{bob}",
+            error_code="probe",
+            mode="inline",
+            recorded_by="test",
+        )
+        session.add(shared_letter)
+    async with (
+        serve(create_app(settings)) as app,
+        httpx.AsyncClient(base_url=app.url, timeout=30) as client,
+    ):
+        acked = await client.post(
+            f"/api/v1/alerts/{alert_id}/acknowledge", headers=world.auth("cara")
+        )
+        post = await client.post(
+            "/api/v1/social/posts", json={"kind": "workout"}, headers=world.auth("olga")
+        )
+        post_id = post.json()["id"]
+        for who in ("bob", "ann", "cara"):  # bob at once; ann + cara in a digest
+            liked = await client.put(
+                f"/api/v1/social/posts/{post_id}/reaction",
+                json={"kind": "like"},
+                headers=world.auth(who),
+            )
+            assert liked.status_code in (200, 201)
+        await close_windows(engine)
+        before = await client.get(
+            "/api/v1/social/notifications", headers=world.auth("olga")
+        )
+        for who in ("ann", "bob"):  # a pending follow digest for cara: ann, bob
+            followed = await client.put(
+                f"/api/v1/social/follows/{cara}", headers=world.auth(who)
+            )
+            assert followed.status_code in (200, 201)
+        erased_ann = await client.delete(
+            f"/api/v1/members/{ann}", headers=world.auth("olga")
+        )
+        likes_after = await client.get(
+            "/api/v1/social/notifications", headers=world.auth("olga")
+        )
+        await close_windows(engine)
+        follows_after = await client.get(
+            "/api/v1/social/notifications", headers=world.auth("cara")
+        )
+        erased_cara = await client.delete(
+            f"/api/v1/members/{cara}", headers=world.auth("olga")
+        )
+    assert acked.status_code == 200
+    assert (erased_ann.status_code, erased_cara.status_code) == (202, 202)
+    digest_before = [n for n in before.json()["items"] if n["other_count"] == 1]
+    assert [set(n["actor_ids"]) for n in digest_before] == [{str(ann), str(cara)}]
+    # The like digest stays for olga, with cara alone.
+    likes = {n["id"]: n for n in likes_after.json()["items"]}
+    [digest] = [likes[n["id"]] for n in digest_before]
+    assert (digest["lead_actor_id"], digest["actor_ids"]) == (str(cara), [str(cara)])
+    assert (digest["other_count"], digest["text"]) == (0, "{actor} liked your workout")
+    # Bob's pending follow still reaches cara.
+    follows = [n for n in follows_after.json()["items"] if n["verb"] == "follow"]
+    assert [n["actor_ids"] for n in follows] == [[str(bob)]]
+    # Nothing names either erased person; bob's alert stays, unacknowledged.
+    assert await rows_mentioning(engine, ann) == []
+    assert await rows_mentioning(engine, cara) == []
+    async with create_sessionmaker(engine)() as session:
+        alert = await session.get(Alert, alert_id)
+        letter = await session.get(DeadLetter, shared_letter.id)
+    assert alert is not None
+    assert alert.acknowledged_by is None
+    assert letter is not None
+    assert letter.member_ids == str(bob)  # bob's failed run is still on record

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from starlette.types import Message, Receive, Scope, Send
 
 from app.core.config import Settings
+from app.jobs.replay_cache import SeenSignatures
 from app.jobs.serve_app import ServeEdge, serves
 from app.jobs.serve_guard import InngestServeGuard
 from app.main import create_app
@@ -50,23 +51,43 @@ def _edge(inner: Callable[[Scope, Receive, Send], object]) -> ServeEdge:
         verify_signatures=False,
         require_signed_sync=False,
         tolerance_s=300,
-        replay_cache=False,
+        replay_store=None,
     )
     return ServeEdge(guard, guard, inner)  # type: ignore[arg-type]
 
 
-async def test_an_escaping_exception_is_reported_once_and_raised(
+async def test_an_escaping_exception_is_reported_once_and_answered_500(
     sentry_capture: CapturingTransport,
 ) -> None:
+    """Issue 16 #5: a JSON 500 instead of a re-raise (which closed the socket)."""
+
     async def crashing(scope: Scope, receive: Receive, send: Send) -> None:
         sentry_sdk.get_isolation_scope().set_tag("inngest.function_id", "probe")
         raise RuntimeError("endpoint_crashed")
 
-    with pytest.raises(RuntimeError, match="endpoint_crashed"):
-        await _edge(crashing)(http_scope("/api/inngest"), _receive, _send)
+    sent: list[Message] = []
+
+    async def record(message: Message) -> None:
+        sent.append(message)
+
+    await _edge(crashing)(http_scope("/api/inngest"), _receive, record)
+    assert sent[0]["status"] == 500
+    assert json.loads(sent[1]["body"])["code"] == "internal_error"
     [event] = sentry_capture.events
     assert event["exception"]["values"][0]["type"] == "RuntimeError"
     assert event["tags"]["inngest.function_id"] == "probe"
+
+
+async def test_an_exception_after_the_answer_started_is_reported_and_raised(
+    sentry_capture: CapturingTransport,
+) -> None:
+    async def half(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("endpoint_crashed")
+
+    with pytest.raises(RuntimeError, match="endpoint_crashed"):
+        await _edge(half)(http_scope("/api/inngest"), _receive, _send)
+    assert len(sentry_capture.events) == 1
 
 
 async def test_each_call_has_its_own_sentry_scope_and_log_context(
@@ -172,7 +193,7 @@ async def test_a_signature_the_sdk_refuses_is_forgotten(under_edge: bool) -> Non
         verify_signatures=True,
         require_signed_sync=False,
         tolerance_s=300,
-        replay_cache=True,
+        replay_store=SeenSignatures(),
     )
     app = ServeEdge(guard, guard, sdk) if under_edge else guard
     statuses: list[int] = []
@@ -185,5 +206,5 @@ async def test_a_signature_the_sdk_refuses_is_forgotten(under_edge: bool) -> Non
     for _ in range(3):  # refused by the SDK, then accepted, then a replay
         await app(dict(scope), _receive, record)
     assert statuses == [401, 200, 401]
-    assert guard.seen is not None
+    assert isinstance(guard.seen, SeenSignatures)
     assert len(guard.seen) == 1

@@ -1,21 +1,20 @@
 """The signature header checks the SDK lacks: `t` required, within ±300 s,
-parsed like the SDK parses it, ambiguity refused; and the replay cache."""
+only Inngest's exact form; the strict query; and the in-memory replay store."""
 
 from __future__ import annotations
-
-import urllib.parse
 
 import pytest
 
 from app.jobs.replay_cache import SeenSignatures
+from app.jobs.serve_query import CallTarget, parse_call_target
 from app.jobs.signature_freshness import (
-    PLAIN_FORM,
     Refusal,
     SignatureRefusedError,
     parse_fresh_signature,
 )
 
 NOW = 1_800_000_000.0
+T = int(NOW)
 MAC = "ab" * 32
 
 
@@ -30,27 +29,32 @@ def check(*values: str) -> Refusal | None:
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        (f"t={int(NOW)}&s={MAC}", None),
-        (f"t={int(NOW) - 300}&s={MAC}", None),
-        (f"t={int(NOW) + 300}&s={MAC}", None),
-        (f"t={int(NOW) - 301}&s={MAC}", Refusal.EXPIRED),
-        (f"t={int(NOW) - 600}&s={MAC}", Refusal.EXPIRED),
-        (f"t={int(NOW) + 600}&s={MAC}", Refusal.FROM_FUTURE),
-        (f"s={MAC}", Refusal.NO_TIMESTAMP),
-        (f"t=&s={MAC}", Refusal.NO_TIMESTAMP),
-        (f"t={int(NOW)}", Refusal.MALFORMED),
-        (f"t=-5&s={MAC}", Refusal.MALFORMED),
-        (f"t=1e9&s={MAC}", Refusal.MALFORMED),
-        (f"t=0&s={MAC}", Refusal.EXPIRED),  # the SDK would MAC the body alone
-        (f"t={int(NOW)}&t={int(NOW) - 9999}&s={MAC}", Refusal.AMBIGUOUS),
-        (f"t={int(NOW)}&s={MAC}&s={MAC}", Refusal.AMBIGUOUS),
-        ("", Refusal.MALFORMED),
-        # Not the plain form: read as the SDK reads it, with the same outcome.
-        (f"s={MAC}&t={int(NOW)}", None),
-        (f"t={int(NOW)}&s={MAC.upper()}", None),
-        (f"t=%3{str(int(NOW))[0]}{str(int(NOW))[1:]}&s={MAC}", None),
-        (f"t={int(NOW)}&s={MAC}&s=", Refusal.AMBIGUOUS),
-        (f"t={int(NOW)}&s={MAC}x", None),  # the SDK then refuses the MAC
+        (f"t={T}&s={MAC}", None),
+        (f"t={T - 300}&s={MAC}", None),
+        (f"t={T + 300}&s={MAC}", None),
+        (f"t={T - 301}&s={MAC}", Refusal.EXPIRED),
+        (f"t={T - 600}&s={MAC}", Refusal.EXPIRED),
+        (f"t={T + 600}&s={MAC}", Refusal.FROM_FUTURE),
+        (f"t=1&s={MAC}", Refusal.EXPIRED),
+        # Every other spelling of the same MAC (issue 16 #1): the SDK would
+        # accept these, so one signature could be written many ways.
+        (f"s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t=&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t={T}", Refusal.NOT_CANONICAL),
+        (f"t=-5&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t=1e9&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t=0&s={MAC}", Refusal.NOT_CANONICAL),  # the SDK would MAC the body alone
+        (f"t=0{T}&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t={T}&t={T - 9999}&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t={T}&s={MAC}&s={MAC}", Refusal.NOT_CANONICAL),
+        ("", Refusal.NOT_CANONICAL),
+        (f"s={MAC}&t={T}", Refusal.NOT_CANONICAL),
+        (f"t={T}&s={MAC.upper()}", Refusal.NOT_CANONICAL),
+        (f"t=%3{str(T)[0]}{str(T)[1:]}&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t={T}&s={MAC}&x=1", Refusal.NOT_CANONICAL),
+        (f"&t={T}&s={MAC}", Refusal.NOT_CANONICAL),
+        (f"t={T}&s={MAC}x", Refusal.NOT_CANONICAL),
+        (f"t={T} &s={MAC}", Refusal.NOT_CANONICAL),
     ],
 )
 def test_header_rules(header: str, expected: Refusal | None) -> None:
@@ -59,57 +63,65 @@ def test_header_rules(header: str, expected: Refusal | None) -> None:
 
 def test_missing_and_repeated_headers_are_refused() -> None:
     assert check() is Refusal.MISSING
-    fresh = f"t={int(NOW)}&s={MAC}"
+    fresh = f"t={T}&s={MAC}"
     assert check(fresh, fresh) is Refusal.AMBIGUOUS
 
 
-def test_replay_cache_refuses_a_second_use_until_the_window_ends() -> None:
-    seen = SeenSignatures(tolerance_s=300)
-    key = seen.key("POST", "/api/inngest", b"fnId=a&stepId=step", "t=1&s=x")
-    other_step = seen.key("POST", "/api/inngest", b"fnId=a&stepId=two", "t=1&s=x")
-    assert seen.reserve(key, int(NOW), NOW)
-    assert not seen.reserve(key, int(NOW), NOW + 60)
-    assert seen.reserve(other_step, int(NOW), NOW)  # same body, other step
-    seen.forget(other_step)  # the SDK refused it: forget
-    assert seen.reserve(other_step, int(NOW), NOW)
-    assert len(seen) == 2
-    later = seen.key("POST", "/api/inngest", b"later", "t=2&s=y")
-    seen.reserve(later, int(NOW) + 400, NOW + 400)  # evicts the expired ones
-    assert len(seen) == 1
-
-
-def test_replay_cache_evicts_in_arrival_order_and_keeps_out_of_order_entries() -> None:
-    seen = SeenSignatures(tolerance_s=300)
-    late = seen.key("POST", "/p", b"", "t=late")  # `t` from 200 s ahead
-    early = seen.key("POST", "/p", b"", "t=early")
-    assert seen.reserve(late, int(NOW) + 200, NOW)
-    assert seen.reserve(early, int(NOW), NOW)
-    # Past the early one's window: it waits behind the later one (at most
-    # that long), still refused as a replay meanwhile.
-    assert not seen.reserve(early, int(NOW), NOW + 350)
-    # Past both windows: both go.
-    seen.reserve(seen.key("POST", "/p", b"", "t=x"), int(NOW) + 600, NOW + 600)
-    assert len(seen) == 1
-
-
-def test_replay_cache_is_bounded() -> None:
-    seen = SeenSignatures(tolerance_s=300, max_entries=3)
-    for n in range(10):
-        assert seen.reserve(seen.key("POST", "/p", b"", f"k{n}"), int(NOW), NOW)
-    assert len(seen) == 3
-
-
 @pytest.mark.parametrize(
-    "header",
+    ("method", "query", "expected"),
     [
-        f"t={int(NOW)}&s={MAC}",
-        f"t={int(NOW)}&s={'0' * 64}",
-        f"t=00{int(NOW)}&s={MAC}",  # 12 digits, the most either path takes
-        f"t={int(NOW) - 299}&s={'f' * 64}",
+        ("POST", b"fnId=app-fn&stepId=step", CallTarget("POST app-fn", "step")),
+        ("POST", b"stepId=ab12&fnId=app-fn", CallTarget("POST app-fn", "ab12")),
+        ("POST", b"probe=trust", CallTarget("POST ", "trust")),
+        ("PUT", b"deployId=d-1", CallTarget("PUT ", "d-1")),
+        ("GET", b"", CallTarget("GET ", "")),
+        ("POST", b"fnId=app-fn&stepId=step&x=1", None),
+        ("POST", b"fnId=app-fn&fnId=other&stepId=step", None),
+        ("POST", b"fnId=%61pp-fn&stepId=step", None),
+        ("POST", b"fnId=app-fn&&stepId=step", None),
+        ("POST", b"&fnId=app-fn", None),
+        ("POST", b"fnId=&stepId=step", None),
+        ("POST", b"fnId=app+fn", None),
+        ("POST", "fnId=\u00e9".encode(), None),
     ],
 )
-def test_the_plain_form_reads_as_the_sdk_reads_it(header: str) -> None:
-    fast = parse_fresh_signature([header], now=NOW, tolerance_s=300)
-    assert PLAIN_FORM.fullmatch(header)
-    fields = urllib.parse.parse_qs(header, keep_blank_values=True)
-    assert (fast.timestamp, fast.mac) == (int(fields["t"][0]), fields["s"][0])
+def test_query_rules(method: str, query: bytes, expected: CallTarget | None) -> None:
+    assert parse_call_target(method, query) == expected
+
+
+def test_a_mac_is_refused_for_its_step_again_and_for_any_other_function() -> None:
+    seen = SeenSignatures()
+    exp = NOW + 301
+    assert seen.reserve_now(MAC, "POST a", "step", exp, NOW)
+    assert not seen.reserve_now(MAC, "POST a", "step", exp, NOW + 60)
+    assert not seen.reserve_now(MAC, "POST b", "step", exp, NOW)  # other function
+    assert not seen.reserve_now(MAC, "POST b", "two", exp, NOW)
+    assert seen.reserve_now(MAC, "POST a", "two", exp, NOW)  # parallel step
+    assert len(seen) == 1
+
+
+async def test_a_forgotten_mac_can_be_used_again_even_for_another_function() -> None:
+    seen = SeenSignatures()
+    exp = NOW + 301
+    assert await seen.reserve(MAC, "POST b", "step", exp, NOW)  # tampered body
+    await seen.forget(MAC, "POST b", "step")  # the SDK refused it
+    assert await seen.reserve(MAC, "POST a", "step", exp, NOW)  # the genuine call
+    await seen.forget(MAC, "POST b", "step")  # another target's forget: no effect
+    assert not await seen.reserve(MAC, "POST a", "step", exp, NOW)
+
+
+def test_entries_go_after_their_window() -> None:
+    seen = SeenSignatures()
+    assert seen.reserve_now("m1", "POST a", "step", NOW + 301, NOW)
+    assert seen.reserve_now("m2", "POST a", "step", NOW + 501, NOW)  # `t` ahead
+    seen.reserve_now("m3", "POST a", "step", NOW + 900, NOW + 400)
+    assert len(seen) == 2  # m1 went, m2 still in its window
+    seen.reserve_now("m4", "POST a", "step", NOW + 1200, NOW + 600)
+    assert len(seen) == 2
+
+
+def test_the_store_is_bounded() -> None:
+    seen = SeenSignatures(max_entries=3)
+    for n in range(10):
+        assert seen.reserve_now(f"m{n}", "POST a", "step", NOW + 301, NOW)
+    assert len(seen) == 3

@@ -35,8 +35,10 @@ class LoopbackServer:
         port: int = 0,
         host: str = "127.0.0.1",
         lifespan: Literal["on", "off", "auto"] = "auto",
+        http: Any = "auto",
     ) -> None:
         self._app = app
+        self._http = http
         self._host = host
         self._lifespan = lifespan
         self.port = port
@@ -56,6 +58,7 @@ class LoopbackServer:
         config = uvicorn.Config(
             self._app,
             lifespan=self._lifespan,
+            http=self._http,
             log_config=None,
             access_log=False,
             timeout_graceful_shutdown=1,

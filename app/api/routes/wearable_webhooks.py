@@ -8,6 +8,7 @@ and outcome codes only, never headers, bodies or secrets.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import SecretStr
 
 from app.api.deps import RuntimeDep, SessionDep, SettingsDep
+from app.api.schema import holds_unstorable_text
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.logging import get_logger
@@ -28,6 +30,7 @@ from app.services import clock, wearable_webhooks
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 log = get_logger("app.api.webhooks")
 JSON = "application/json"
+STRAVA_ANSWER = {"status": "received"}
 
 
 class WebhookNotConfiguredError(AppError):
@@ -76,10 +79,17 @@ def _require(provider: Provider, check: sig.SignatureCheck) -> None:
 
 
 def _parse(parse: Callable[[], payloads.ParsedBody]) -> payloads.ParsedBody:
+    """The body's notifications, or 400 for a malformed body or one whose
+    text the database cannot store (NUL, lone surrogates: app/api/schema.py)."""
     try:
-        return parse()
+        parsed = parse()
     except DomainInputError:
         raise InvalidPayloadError() from None
+    for note in parsed.notifications:
+        texts = [note.external_user_id, note.data_type, note.object_id, note.fetch_url]
+        if holds_unstorable_text([*texts, *note.dedupe_parts]):
+            raise InvalidPayloadError()
+    return parsed
 
 
 async def _accept(
@@ -147,20 +157,30 @@ async def verify_strava(request: Request, settings: SettingsDep) -> Response:
 @router.post("/strava")
 async def receive_strava(
     request: Request, settings: SettingsDep, session: SessionDep, runtime: RuntimeDep
-) -> dict[str, int]:
-    """Strava signs nothing: only events of our subscription are taken, and
-    the sync re-fetches every activity with the athlete's own token."""
+) -> dict[str, str]:
+    """Strava signs nothing. The registered callback URL carries
+    `?key=<WEARABLE_STRAVA_CALLBACK_SECRET>` (as Garmin's does); events of
+    another subscription are dropped, and every accepted body gets the same
+    answer, so a wrong subscription id cannot be told from a right one. The
+    sync re-fetches every activity with the athlete's own token, and a
+    deauthorization only asks for a sync: the provider's 401 breaks the
+    connection (app/services/wearable_webhooks.py)."""
     _secret(settings.WEARABLE_STRAVA_VERIFY_TOKEN)
+    secret = _secret(settings.WEARABLE_STRAVA_CALLBACK_SECRET)
+    check = sig.verify_garmin_path_secret(secret, request.query_params.get("key"))
+    _require(Provider.STRAVA, check)
     body = await _raw_body(request, settings)
     parsed = _parse(lambda: payloads.parse_strava(body))
     expected = settings.WEARABLE_STRAVA_SUBSCRIPTION_ID
-    if expected is not None and any(
-        n.dedupe_parts[0] != str(expected) for n in parsed.notifications
-    ):
-        _require(
-            Provider.STRAVA, sig.SignatureCheck(sig.SignatureOutcome.BAD_SIGNATURE)
+    if expected is not None:
+        parsed = dataclasses.replace(
+            parsed,
+            notifications=tuple(
+                n for n in parsed.notifications if n.dedupe_parts[0] == str(expected)
+            ),
         )
-    return await _accept(Provider.STRAVA, parsed, session, runtime)
+    await _accept(Provider.STRAVA, parsed, session, runtime)
+    return STRAVA_ANSWER
 
 
 @router.post("/google-health", response_model=None)

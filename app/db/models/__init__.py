@@ -8,8 +8,10 @@ from app.db.models.cron_run import CronOutcome, CronRun
 from app.db.models.dead_letter import DeadLetter
 from app.db.models.erasure import ErasedMember
 from app.db.models.gym import Gym, Member, MembershipPause
+from app.db.models.idempotency_key import IdempotencyKey
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
+from app.db.models.seen_signature import SeenSignature
 from app.db.models.social import Comment, Follow, Post, Reaction, TimelineEntry
 from app.db.models.social_notification import (
     AppliedInteraction,
@@ -41,6 +43,7 @@ __all__ = [
     "ErasedMember",
     "Follow",
     "Gym",
+    "IdempotencyKey",
     "Member",
     "MembershipPause",
     "Notification",
@@ -53,6 +56,7 @@ __all__ = [
     "ReactionRateLimit",
     "ReadinessScore",
     "Score",
+    "SeenSignature",
     "SocialNotification",
     "TimelineEntry",
     "WearableConnection",

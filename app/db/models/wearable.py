@@ -66,9 +66,10 @@ class WearableConnection(TimestampMixin, Base):
         UniqueConstraint(
             "member_id", "provider", name="uq_wearable_connections_member"
         ),
-        UniqueConstraint(
-            "provider", "external_user_id", name="uq_wearable_connections_external"
-        ),
+        # Not unique: the id comes from the client until the provider's OAuth
+        # flow supplies it; a claimed id is not revealed, and a webhook for an
+        # id two members claim goes to neither (app/db/repositories/wearables.py).
+        Index("ix_wearable_connections_external", "provider", "external_user_id"),
         Index("ix_wearable_connections_sync", "status", "last_synced_at"),
     )
 

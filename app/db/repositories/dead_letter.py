@@ -38,19 +38,33 @@ async def set_sentry_event_id(
 
 
 async def delete_mentioning(session: AsyncSession, member_id: str) -> int:
-    """Rows about a member: as resource, among the members, or in the event id."""
+    """Rows about a member (as resource or in the event id) go; a row naming
+    the member among other members keeps the others (issue 16 #6)."""
     result = await session.execute(
         delete(DeadLetter)
         .where(
             or_(
                 DeadLetter.resource_id == member_id,
-                DeadLetter.member_ids.contains(member_id, autoescape=True),
                 DeadLetter.event_id.contains(member_id, autoescape=True),
             )
         )
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    changed = int(getattr(result, "rowcount", 0) or 0)
+    shared = await session.scalars(
+        select(DeadLetter).where(
+            DeadLetter.member_ids.contains(member_id, autoescape=True)
+        )
+    )
+    for row in shared:
+        kept = [m for m in (row.member_ids or "").split(",") if m and m != member_id]
+        if kept:
+            row.member_ids = ",".join(kept)
+        else:
+            await session.delete(row)
+        changed += 1
+    await session.flush()
+    return changed
 
 
 async def delete_created_before(

@@ -2,9 +2,14 @@
 
 The member's own rows go with the `members` row (every member foreign key is
 `ON DELETE CASCADE`). What is left is rows that only *mention* the member: in
-the outbox (payload, event id or resource id), in dead letters, and in other
-members' social notifications (as an actor). JSON columns are searched as
-text, which works the same on SQLite and PostgreSQL.
+the outbox (payload, event id or resource id), in dead letters, in alerts (a
+coach's or owner's acknowledgement) and in other members' social
+notifications and batches (as one actor among others). JSON columns are
+searched as text, which works the same on SQLite and PostgreSQL.
+
+Shared rows lose only the member's part (app/domain/erasure_shares.py, applied
+by app/services/erasure.py): a batch keeps the other actors' pending
+notifications, a digest its other actors, a dead letter its other members.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import dataclasses
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Text, cast, delete, or_, select
+from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.models.alert import Alert
 from app.db.models.erasure import ErasedMember, member_digest
 from app.db.models.gym import Member
 from app.db.models.outbox import OutboxEvent
@@ -30,6 +36,8 @@ class ErasedRows:
     outbox: int = 0
     dead_letters: int = 0
     social_mentions: int = 0
+    acknowledgements: int = 0
+    shared_rows: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dataclasses.asdict(self)
@@ -64,28 +72,62 @@ async def delete_outbox_mentions(session: AsyncSession, member_id: str) -> int:
 
 
 async def delete_social_mentions(session: AsyncSession, member_id: str) -> int:
+    """Batches and notifications *about* the member (the object of a follow)."""
     batches = await session.execute(
         delete(NotificationBatch)
-        .where(
+        .where(NotificationBatch.object_id == member_id)
+        .execution_options(synchronize_session=False)
+    )
+    notifications = await session.execute(
+        delete(SocialNotification)
+        .where(SocialNotification.object_id == member_id)
+        .execution_options(synchronize_session=False)
+    )
+    return _count(batches) + _count(notifications)
+
+
+async def list_batches_naming(
+    session: AsyncSession, member_id: str
+) -> list[NotificationBatch]:
+    """Batches with the member among their actors (pending or notified)."""
+    rows = await session.scalars(
+        select(NotificationBatch).where(
             or_(
                 cast(NotificationBatch.pending_actor_ids, Text).contains(member_id),
                 cast(NotificationBatch.notified_actor_ids, Text).contains(member_id),
             )
         )
-        .execution_options(synchronize_session=False)
     )
-    notifications = await session.execute(
-        delete(SocialNotification)
-        .where(
+    return list(rows)
+
+
+async def list_notifications_naming(
+    session: AsyncSession, member_id: str
+) -> list[SocialNotification]:
+    rows = await session.scalars(
+        select(SocialNotification).where(
             or_(
                 SocialNotification.lead_actor_id == member_id,
-                SocialNotification.object_id == member_id,
                 cast(SocialNotification.actor_ids, Text).contains(member_id),
             )
         )
+    )
+    return list(rows)
+
+
+async def delete_row(session: AsyncSession, row: object) -> None:
+    await session.delete(row)
+
+
+async def clear_acknowledgements(session: AsyncSession, member_id: uuid.UUID) -> int:
+    """Alerts the member acknowledged (as coach or owner) stay, without them."""
+    result = await session.execute(
+        update(Alert)
+        .where(Alert.acknowledged_by == member_id)
+        .values(acknowledged_by=None)
         .execution_options(synchronize_session=False)
     )
-    return _count(batches) + _count(notifications)
+    return _count(result)
 
 
 async def delete_mentions(session: AsyncSession, member_id: uuid.UUID) -> ErasedRows:
@@ -94,6 +136,7 @@ async def delete_mentions(session: AsyncSession, member_id: uuid.UUID) -> Erased
         outbox=await delete_outbox_mentions(session, text),
         dead_letters=await dead_letter_repo.delete_mentioning(session, text),
         social_mentions=await delete_social_mentions(session, text),
+        acknowledgements=await clear_acknowledgements(session, member_id),
     )
 
 

@@ -24,12 +24,20 @@ async def get_connection(
 async def find_connection(
     session: AsyncSession, provider: str, external_user_id: str
 ) -> WearableConnection | None:
-    return await session.scalar(
-        select(WearableConnection).where(
-            WearableConnection.provider == provider,
-            WearableConnection.external_user_id == external_user_id,
+    """The one connection holding this provider id; None when there is none
+    or several members claim it (the id came from a client: routing it to
+    either could hand one member's notifications to another)."""
+    rows = (
+        await session.scalars(
+            select(WearableConnection)
+            .where(
+                WearableConnection.provider == provider,
+                WearableConnection.external_user_id == external_user_id,
+            )
+            .limit(2)
         )
-    )
+    ).all()
+    return rows[0] if len(rows) == 1 else None
 
 
 async def get_member_connection(
