@@ -23,7 +23,9 @@ def package_zones_only() -> Iterator[None]:
     zoneinfo.ZoneInfo.clear_cache()
 
 
-@pytest.mark.parametrize("name", ["Europe/Paris", "America/Chicago", "US/Central", "UTC"])
+@pytest.mark.parametrize(
+    "name", ["Europe/Paris", "America/Chicago", "US/Central", "UTC"]
+)
 @pytest.mark.usefixtures("package_zones_only")
 def test_named_zones_and_legacy_aliases_load_from_the_tzdata_package(
     name: str,
