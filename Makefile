@@ -45,8 +45,8 @@ run: migrate ## serve on http://127.0.0.1:8000 (inline mode by default, no Innge
 relay: migrate ## run the outbox relay as its own process
 	$(BIN)/python -m app.jobs.relay
 
-test: install ## the whole test suite (SQLite + PostgreSQL when reachable)
-	$(BIN)/pytest
+test: install ## the whole test suite (SQLite + PostgreSQL when reachable), with coverage of app/
+	$(BIN)/pytest --cov --cov-report=term
 
 test-fast: install ## pure tests only (no database)
 	$(BIN)/pytest tests/domain tests/test_architecture.py

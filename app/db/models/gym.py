@@ -8,14 +8,14 @@ import uuid
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID
 
 
 class Gym(TimestampMixin, Base):
     __tablename__ = "gyms"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
@@ -25,10 +25,10 @@ class Member(TimestampMixin, Base):
     __tablename__ = "members"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     gym_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("gyms.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("gyms.id", ondelete="CASCADE"), nullable=False
     )
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="member")
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
