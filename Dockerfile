@@ -8,19 +8,20 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
-# Runtime dependencies from the hashed lock only (pip refuses any file whose
-# hash is not in it, and any package it does not list).
+# A throwaway venv with the locked build backend (setuptools) and pip; the
+# image's venv gets neither. Every install is from a hashed lock: pip refuses
+# any file whose hash is not in it, and any package it does not list.
 COPY requirements/runtime.txt requirements/build.txt ./requirements/
-RUN python3 -m venv /opt/venv \
-    && /opt/venv/bin/python -m pip install --require-hashes -r requirements/runtime.txt
-# The project as a wheel, built by the locked setuptools in a throwaway venv
-# (no unhashed build environment; setuptools stays out of the image).
-COPY pyproject.toml README.md ./
-COPY app ./app
 RUN python3 -m venv /opt/build \
     && /opt/build/bin/python -m pip install --require-hashes -r requirements/build.txt \
-    && /opt/build/bin/python -m pip wheel --no-deps --no-build-isolation -w /tmp/dist . \
-    && /opt/venv/bin/python -m pip install --no-deps /tmp/dist/*.whl \
+    && python3 -m venv --without-pip /opt/venv \
+    && /opt/build/bin/python -m pip --python /opt/venv/bin/python install \
+        --require-hashes -r requirements/runtime.txt
+# The project as a wheel built by that setuptools (no unhashed build env).
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN /opt/build/bin/python -m pip wheel --no-deps --no-build-isolation -w /tmp/dist . \
+    && /opt/build/bin/python -m pip --python /opt/venv/bin/python install --no-deps /tmp/dist/*.whl \
     && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 FROM ${BASE_IMAGE} AS runtime

@@ -146,7 +146,7 @@ echo "HEALTHCHECK: healthy"
 log "image contents"
 "${PODMAN[@]}" exec "$NAME" python3 -c '
 import importlib.util, sys
-dev_only = ["watchfiles", "websockets", "yaml", "pytest", "hypothesis", "mypy", "setuptools"]
+dev_only = ["watchfiles", "websockets", "yaml", "pytest", "hypothesis", "mypy", "setuptools", "pip"]
 present = [m for m in dev_only if importlib.util.find_spec(m) is not None]
 needed = [m for m in ["uvloop", "httptools", "tzdata"] if importlib.util.find_spec(m) is None]
 print("dev-only present:", present, "| runtime missing:", needed)

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator, Uuid
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeEngine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -32,7 +32,8 @@ MIGRATION = databases.ROOT / "migrations" / "versions" / "0007_native_uuid.py"
 
 def migration_0007() -> Any:
     spec = importlib.util.spec_from_file_location("migration_0007", MIGRATION)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -113,18 +114,21 @@ def column_types(url: str) -> dict[tuple[str, str], str]:
     return {(r["table_name"], r["column_name"]): r["data_type"] for r in rows}
 
 
-GYM = "0b6f3f0e-8a4e-4c57-9a53-5f2f1c0e7a11"
-MEMBER = "5d0c6f6e-2f0b-4c1e-8a55-2b7f7f6f9d22"
+# The ids written into the SQL below:
 POST = "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c44"
 COMMENT = "c0ffee00-1111-4222-8333-444455556666"
 SEED = [
-    f"INSERT INTO gyms (id, name, timezone, created_at) VALUES ('{GYM}', 'g', 'UTC', now())",
-    f"INSERT INTO members (id, gym_id, role, timezone, contract_kind, created_at)"
-    f" VALUES ('{MEMBER}', '{GYM}', 'member', 'UTC', 'month_to_month', now())",
-    f"INSERT INTO posts (id, author_id, gym_id, kind, source, body, created_at)"
-    f" VALUES ('{POST}', '{MEMBER}', '{GYM}', 'text', 'member', 'hi', now())",
-    f"INSERT INTO comments (id, post_id, author_id, body, created_at)"
-    f" VALUES ('{COMMENT}', '{POST}', '{MEMBER}', 'x', now())",
+    "INSERT INTO gyms (id, name, timezone, created_at)"
+    " VALUES ('0b6f3f0e-8a4e-4c57-9a53-5f2f1c0e7a11', 'g', 'UTC', now())",
+    "INSERT INTO members (id, gym_id, role, timezone, contract_kind, created_at)"
+    " VALUES ('5d0c6f6e-2f0b-4c1e-8a55-2b7f7f6f9d22', '0b6f3f0e-8a4e-4c57-9a53-5f2f1c0e7a11',"
+    " 'member', 'UTC', 'month_to_month', now())",
+    "INSERT INTO posts (id, author_id, gym_id, kind, source, body, created_at)"
+    " VALUES ('9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c44', '5d0c6f6e-2f0b-4c1e-8a55-2b7f7f6f9d22',"
+    " '0b6f3f0e-8a4e-4c57-9a53-5f2f1c0e7a11', 'text', 'member', 'hi', now())",
+    "INSERT INTO comments (id, post_id, author_id, body, created_at)"
+    " VALUES ('c0ffee00-1111-4222-8333-444455556666', '9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c44',"
+    " '5d0c6f6e-2f0b-4c1e-8a55-2b7f7f6f9d22', 'x', now())",
     "INSERT INTO outbox_events (id, name, category, resource_id, payload, status,"
     " attempts, rejections, created_at, next_attempt_at)"
     " VALUES ('platform/x:key-1', 'platform/x', 'scoring', 'r', '{}', 'pending', 0,"
@@ -158,8 +162,9 @@ def test_0007_converts_rows_keys_and_back(postgres_url: str) -> None:
     with pytest.raises(asyncpg.ForeignKeyViolationError):
         sql(
             postgres_url,
-            f"INSERT INTO comments (id, post_id, author_id, body, created_at)"
-            f" VALUES (gen_random_uuid(), gen_random_uuid(), '{MEMBER}', 'x', now())",
+            "INSERT INTO comments (id, post_id, author_id, body, created_at)"
+            " VALUES (gen_random_uuid(), gen_random_uuid(),"
+            " '5d0c6f6e-2f0b-4c1e-8a55-2b7f7f6f9d22', 'x', now())",
         )
     [[fk]] = sql(
         postgres_url,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class AlertKind(enum.StrEnum):

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Boolean, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class CheckIn(TimestampMixin, Base):

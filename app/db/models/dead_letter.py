@@ -13,7 +13,7 @@ import uuid
 from sqlalchemy import Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, PortableUUID
+from app.db.base import Base, PortableUUID, TimestampMixin
 
 
 class DeadLetter(TimestampMixin, Base):

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class Gym(TimestampMixin, Base):

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID, utcnow
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime, utcnow
 
 
 class Score(TimestampMixin, Base):

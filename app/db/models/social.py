@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 def _member_fk() -> ForeignKey:
@@ -71,7 +71,9 @@ class Reaction(TimestampMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(
         PortableUUID(), primary_key=True, default=uuid.uuid4
     )
-    post_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), _post_fk(), nullable=False)
+    post_id: Mapped[uuid.UUID] = mapped_column(
+        PortableUUID(), _post_fk(), nullable=False
+    )
     actor_id: Mapped[uuid.UUID] = mapped_column(
         PortableUUID(), _member_fk(), nullable=False
     )
@@ -88,7 +90,9 @@ class Comment(TimestampMixin, Base):
     id: Mapped[uuid.UUID] = mapped_column(
         PortableUUID(), primary_key=True, default=uuid.uuid4
     )
-    post_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), _post_fk(), nullable=False)
+    post_id: Mapped[uuid.UUID] = mapped_column(
+        PortableUUID(), _post_fk(), nullable=False
+    )
     author_id: Mapped[uuid.UUID] = mapped_column(
         PortableUUID(), _member_fk(), nullable=False
     )

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, PortableUUID
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 def _member_fk() -> ForeignKey:
