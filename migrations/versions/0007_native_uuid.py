@@ -15,10 +15,9 @@ Create Date: 2026-12-07
 """
 
 from collections.abc import Sequence
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine.interfaces import ReflectedForeignKeyConstraint
 
 revision: str = "0007"
 down_revision: str | None = "0005"
@@ -53,7 +52,7 @@ UUID_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _foreign_keys() -> list[tuple[str, dict[str, Any]]]:
+def _foreign_keys() -> list[tuple[str, ReflectedForeignKeyConstraint]]:
     """Every foreign key from a converted column (found in the database)."""
     inspector = sa.inspect(op.get_bind())
     found = []
@@ -69,6 +68,7 @@ def _convert(type_sql: str, using: str) -> None:
         return
     fks = _foreign_keys()
     for table, fk in fks:
+        assert fk["name"] is not None  # every key is named (NAMING_CONVENTION)
         op.drop_constraint(fk["name"], table, type_="foreignkey")
     for table, columns in UUID_COLUMNS.items():
         changes = ", ".join(
