@@ -77,8 +77,9 @@ class PortableUUID(TypeDecorator[uuid.UUID]):
         return parsed if dialect.name == "postgresql" else str(parsed)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
-        if value is None or isinstance(value, uuid.UUID):
+        if value is None or type(value) is uuid.UUID:
             return value
+        # Text on SQLite; asyncpg's own UUID subclass on PostgreSQL.
         return uuid.UUID(str(value))
 
 
