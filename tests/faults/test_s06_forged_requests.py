@@ -141,6 +141,8 @@ async def test_a_tampered_body_cannot_use_up_a_genuine_signature(
     assert replayed.status_code == 401  # now it was used
 
 
+# Timed: coverage's tracing (make test) would roughly double what it measures.
+@pytest.mark.no_cover
 async def test_refusals_are_fast_and_happen_before_the_sdk(
     stack: ProbeStack, settings_factory: Callable[..., Settings]
 ) -> None:
