@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The base image is a build argument so the image can be built from a local
-# base where the public registries are out of reach (see README, "Container").
+# base where the public registries are out of reach (docs/container.md).
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
 FROM ${BASE_IMAGE} AS build
@@ -8,11 +8,20 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
-RUN python3 -m venv /opt/venv
-# Dependencies first (pinned by constraints.txt), then the project itself.
-COPY pyproject.toml constraints.txt README.md ./
+# A throwaway venv with the locked build backend (setuptools) and pip; the
+# image's venv gets neither. Every install is from a hashed lock: pip refuses
+# any file whose hash is not in it, and any package it does not list.
+COPY requirements/runtime.txt requirements/build.txt ./requirements/
+RUN python3 -m venv /opt/build \
+    && /opt/build/bin/python -m pip install --require-hashes -r requirements/build.txt \
+    && python3 -m venv --without-pip /opt/venv \
+    && /opt/build/bin/python -m pip --python /opt/venv/bin/python install \
+        --require-hashes -r requirements/runtime.txt
+# The project as a wheel built by that setuptools (no unhashed build env).
+COPY pyproject.toml README.md ./
 COPY app ./app
-RUN /opt/venv/bin/python -m pip install -c constraints.txt . \
+RUN /opt/build/bin/python -m pip wheel --no-deps --no-build-isolation -w /tmp/dist . \
+    && /opt/build/bin/python -m pip --python /opt/venv/bin/python install --no-deps /tmp/dist/*.whl \
     && /opt/venv/bin/python -m compileall -q /opt/venv/lib
 
 FROM ${BASE_IMAGE} AS runtime

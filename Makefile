@@ -1,4 +1,5 @@
-# Every target installs what it needs from pyproject.toml + constraints.txt.
+# Every target installs what it needs from the hashed locks in requirements/
+# (written by `make lock` from pyproject.toml; docs/dependencies.md).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,17 +9,33 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 # ARGS passes extra arguments to a command: make cron ARGS="run alerts-churn-scan-daily"
 ARGS ?=
-.PHONY: help install migrate run relay demo token cron test test-fast lint fmt typecheck check bench container-test clean
+.PHONY: help install lock lock-check deps-check migrate run relay demo token cron test test-fast lint fmt typecheck check bench container-test clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml constraints.txt
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+# Only what the locks list, every file checked against its hash; then the
+# project itself, built with the locked setuptools (no unhashed build env).
+$(BIN)/.installed: pyproject.toml requirements/dev.txt requirements/build.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PIP) install --require-hashes -r requirements/dev.txt -r requirements/build.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(BIN)/.installed ## create the virtualenv and install the project (+ dev tools)
+
+lock: install ## rewrite requirements/*.txt (hashed) after a pyproject.toml change
+	./scripts/lock.sh
+	$(MAKE) install
+
+lock-check: install ## fail when requirements/ is stale against pyproject.toml
+	./scripts/lock.sh --check
+
+deps-check: install ## deptry: no undeclared, unused or transitive-only imports
+	$(BIN)/deptry .
+	$(BIN)/deptry app --ignore DEP002 --per-rule-ignores DEP004=none
 
 migrate: install ## apply database migrations (DATABASE_URL, default SQLite ./gym_jobs.db)
 	$(BIN)/alembic upgrade head
@@ -40,13 +57,13 @@ token: install ## a dev token: ARGS="--role owner --gym <gym-id> --sub <person-i
 cron: migrate ## the cron workers and their last runs (ARGS="run <function-id>": run one)
 	$(BIN)/python -m app.cli cron $(if $(ARGS),$(ARGS),--list)
 
-test: install ## the whole test suite (SQLite + PostgreSQL when reachable)
-	$(BIN)/pytest
+test: install ## the whole test suite (SQLite + PostgreSQL when reachable), with coverage of app/
+	$(BIN)/pytest --cov --cov-report=term
 
 test-fast: install ## pure tests only (no database)
 	$(BIN)/pytest tests/domain tests/test_architecture.py
 
-lint: install ## ruff lint + format check
+lint: install lock-check deps-check ## ruff lint + format check, lock and imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

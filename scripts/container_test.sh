@@ -7,7 +7,9 @@
 # argument; podman runs with vfs storage, runc and the host network. Users
 # build with plain `docker build .` (the Dockerfile's default base).
 #
-# Checks: the build-arg base is really used; the image starts with the
+# Checks: the build-arg base is really used; no dev-only package is in the
+# image; a named zone and a legacy alias resolve, from the OS files and from
+# the tzdata package alone; the image starts with the
 # production settings it needs; /healthz, /readyz and /api/inngest answer;
 # PID 1 is uvicorn running as a non-root user; the HEALTHCHECK passes; SIGTERM
 # stops it with exit code 0 within the grace period; a production start with a
@@ -140,6 +142,35 @@ case "$pid1" in *uvicorn*) ;; *) fail "PID 1 is '$pid1', not uvicorn (exec-form 
 echo "uid=$uid, PID 1 uid=$pid1_uid: $pid1"
 "${PODMAN[@]}" healthcheck run "$NAME" >/dev/null || fail "the image's HEALTHCHECK failed"
 echo "HEALTHCHECK: healthy"
+
+log "image contents"
+"${PODMAN[@]}" exec "$NAME" python3 -c '
+import importlib.util, sys
+dev_only = ["watchfiles", "websockets", "yaml", "pytest", "hypothesis", "mypy", "setuptools", "pip"]
+present = [m for m in dev_only if importlib.util.find_spec(m) is not None]
+needed = [m for m in ["uvloop", "httptools", "tzdata"] if importlib.util.find_spec(m) is None]
+print("dev-only present:", present, "| runtime missing:", needed)
+sys.exit(1 if present or needed else 0)
+' || fail "the image carries a dev-only package or lacks a runtime one"
+size=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE")
+echo "image size: $((size / 1000000)) MB ($size bytes)"
+
+log "time zones"
+# A named zone and a legacy alias (Debian bookworm+ moved such names to a
+# separate tzdata-legacy package), first as zoneinfo finds them, then from the
+# tzdata package alone (no OS zone files, as on a slim base).
+"${PODMAN[@]}" exec "$NAME" python3 -c '
+import datetime as dt, zoneinfo
+winter = dt.datetime(2026, 1, 15, 12)
+for os_files in (True, False):
+    if not os_files:
+        zoneinfo.reset_tzpath(to=[])
+        zoneinfo.ZoneInfo.clear_cache()
+    for name in ("America/Chicago", "US/Central"):
+        offset = winter.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
+        assert offset == dt.timedelta(hours=-6), (name, offset)
+        print(name, offset, "(OS files allowed)" if os_files else "(tzdata package only)")
+' || fail "a named zone or a legacy alias does not resolve in the image"
 
 log "SIGTERM (grace ${GRACE_S}s)"
 start=$(date +%s.%N)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
@@ -21,6 +22,12 @@ from tests.support.settings import make_settings
 pytest_plugins = ["tests.inngest_server.plugin"]
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# Hypothesis: no per-example deadline (no wall-clock bounds in tests; a busy CI
+# machine must not fail a property). Failing examples are kept in .hypothesis/
+# (git-ignored) and replayed first on the next run.
+settings.register_profile("gym-jobs", deadline=None, print_blob=True)
+settings.load_profile("gym-jobs")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,10 +1,14 @@
 """Sentry, initialised before the app object exists.
 
-Health data never leaves: no PII, no request bodies, no local variables; the
-request, `extra`, contexts and breadcrumb data go through the same redaction
-as logs (app/core/redaction.py), exception messages and breadcrumb messages
-have emails and the Inngest event key (its URL path carries the key) masked,
-and breadcrumbs of calls to the Inngest event API are dropped.
+Health data never leaves. `DATA_COLLECTION` (the SDK's successor of the
+deprecated `send_default_pii`) turns every category of automatic collection
+off: no user identity, cookies, request headers, query strings or bodies, no
+local variables, no database query data. What an event still carries (the
+request's method and URL path, `extra`, contexts, breadcrumb data) goes
+through the same redaction as logs (app/core/redaction.py), exception
+messages and breadcrumb messages have emails and the Inngest event key (its
+URL path carries the key) masked, and breadcrumbs of calls to the Inngest
+event API are dropped.
 """
 
 from __future__ import annotations
@@ -16,30 +20,30 @@ import sentry_sdk
 from sentry_sdk.integrations.fastapi import FastApiIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.integrations.starlette import StarletteIntegration
-from sentry_sdk.scrubber import DEFAULT_DENYLIST, EventScrubber
 from sentry_sdk.transport import Transport
 from sentry_sdk.types import Event, Hint
 
 from app.core.config import Settings
 from app.core.redaction import EVENT_KEY_PATH, redact, scrub_text
 
-# Exact key names for the SDK's own scrubber (a first pass; ours is broader).
-SENSITIVE_KEYS = [
-    "email",
-    "phone",
-    "hrv",
-    "rmssd",
-    "sleep",
-    "readiness",
-    "injury",
-    "heart_rate",
-    "weight",
-    "notes",
-    "event_key",
-    "signing_key",
-    "access_token",
-    "refresh_token",
-]
+OFF: Any = {"mode": "off"}
+# Every field set, none left to the SDK's defaults: an omitted field means
+# "collect" (user info, bodies, headers, query strings, locals...). With this
+# option set the SDK ignores `event_scrubber`; our `before_send` redaction
+# (app/core/redaction.py) is the scrubber.
+DATA_COLLECTION: Any = {
+    "user_info": False,
+    "cookies": OFF,
+    "http_headers": {"request": OFF},
+    "http_bodies": [],
+    "url_query_params": OFF,
+    "graphql": {"document": False, "variables": False},
+    "gen_ai": {"inputs": False, "outputs": False},
+    "database_query_data": False,
+    "queues": False,
+    "stack_frame_variables": False,
+    "frame_context_lines": 5,  # our source code around a frame, not data
+}
 # Contexts the SDK fills itself (runtime, os, trace…): left as they are.
 OWN_CONTEXTS = frozenset({"inngest", "relay", "dead_letter"})
 
@@ -105,12 +109,8 @@ def configure_sentry(settings: Settings, transport: Transport | None = None) -> 
         environment=settings.SENTRY_ENVIRONMENT or settings.APP_ENV.value,
         release=settings.APP_VERSION,
         traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
-        send_default_pii=False,
-        max_request_body_size="never",
-        include_local_variables=False,
-        event_scrubber=EventScrubber(
-            denylist=[*DEFAULT_DENYLIST, *SENSITIVE_KEYS], recursive=True
-        ),
+        data_collection=DATA_COLLECTION,
+        max_request_body_size="never",  # still read by some integrations
         before_send=_before_send,
         before_breadcrumb=_before_breadcrumb,
         default_integrations=True,

@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -49,17 +50,37 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
-class UUIDString(TypeDecorator[uuid.UUID]):
-    """UUIDs stored as 36-char text on every backend (portable, readable)."""
+class PortableUUID(TypeDecorator[uuid.UUID]):
+    """A UUID column: PostgreSQL's native `uuid` (16 bytes, `sqlalchemy.Uuid`),
+    36-character text on SQLite (what every SQLite file already holds).
+
+    Python sees `uuid.UUID` on both; a `str` given as a parameter is parsed
+    (and refused when it is no UUID). Ids that are not UUIDs (event ids such
+    as `name:key`, run ids, resource ids) stay `String` columns.
+    Migration 0009 converts existing PostgreSQL columns.
+    """
 
     impl = String(36)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else str(uuid.UUID(str(value)))
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Uuid(as_uuid=True))
+        return dialect.type_descriptor(String(36))
+
+    def process_bind_param(
+        self, value: Any, dialect: Dialect
+    ) -> uuid.UUID | str | None:
+        if value is None:
+            return None
+        parsed = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        return parsed if dialect.name == "postgresql" else str(parsed)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
-        return None if value is None else uuid.UUID(str(value))
+        if value is None or type(value) is uuid.UUID:
+            return value
+        # Text on SQLite; asyncpg's own UUID subclass on PostgreSQL.
+        return uuid.UUID(str(value))
 
 
 class Base(DeclarativeBase):

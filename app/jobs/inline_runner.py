@@ -32,13 +32,13 @@ from app.jobs.events.base import PlatformEvent
 from app.jobs.failure_report import report_failure
 from app.jobs.job_context import InlineJobContext
 from app.jobs.registry import Worker, WorkerRegistry
+from app.jobs.retry_delay import retry_delay
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
 
 log = get_logger("app.jobs.inline")
 MAX_DEPTH = 8
-RETRY_DELAY_S = 0.05
 # The event name Inngest gives a cron run's trigger; inline cron runs use it too.
 CRON_EVENT_NAME = "inngest/scheduled.timer"
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("inline_depth", default=0)
@@ -162,7 +162,7 @@ class InlineRunner:
                         attempt=attempt + 1,
                         error=type(exc).__name__,
                     )
-                    await asyncio.sleep(RETRY_DELAY_S * (2**attempt))
+                    await asyncio.sleep(retry_delay(attempt))
                 else:
                     log.info("inline.completed", attempt=attempt + 1)
                     return True

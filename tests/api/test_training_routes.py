@@ -154,6 +154,32 @@ async def test_sport_that_does_not_fit_the_kind_is_422_in_the_error_shape(
     }
 
 
+@pytest.mark.parametrize("tz", ["Mars/Olympus_Mons", "America", "../etc/passwd", ""])
+async def test_an_unknown_time_zone_is_422_on_the_field(
+    client: httpx.AsyncClient, world: World, engine: AsyncEngine, tz: str
+) -> None:
+    response = await client.post(
+        "/api/v1/workouts", json=workout_body(tz=tz), headers=world.auth("ann")
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_request"
+    assert [err["loc"] for err in body["detail"]] == [["body", "tz"]]
+    assert await count(engine, Workout) == 0
+
+
+@pytest.mark.parametrize("tz", ["Europe/Paris", "US/Central"])
+async def test_named_zones_and_legacy_aliases_are_accepted(
+    client: httpx.AsyncClient, world: World, engine: AsyncEngine, tz: str
+) -> None:
+    response = await client.post(
+        "/api/v1/workouts", json=workout_body(tz=tz), headers=world.auth("ann")
+    )
+    assert response.status_code == 201
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(Workout.tz))).scalar_one() == tz
+
+
 async def test_benchmark_and_check_in_are_stored_and_dispatched(
     client: httpx.AsyncClient, world: World, engine: AsyncEngine
 ) -> None:

@@ -1,12 +1,13 @@
 """Churn points model, explanation and alert rules: doc §4.3, §4.4."""
 
 import math
-import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from app.domain import churn
 from app.domain.churn import (
@@ -21,6 +22,12 @@ from app.domain.churn import (
 from app.domain.errors import DomainInputError
 
 TODAY = date(2026, 3, 31)
+# Visits from 3 days ahead (ignored) to 90 days back, some of them classes.
+CHECK_INS = st.builds(
+    CheckIn,
+    st.integers(min_value=-3, max_value=90).map(lambda d: TODAY - timedelta(days=d)),
+    st.booleans(),
+)
 LOYAL = ChurnFeatures(
     days_since_last_visit=2,
     has_visited=True,
@@ -292,17 +299,26 @@ class TestVisitSummary:
     def test_no_visits(self) -> None:
         assert churn.summarize_visits([], TODAY) == churn.VisitSummary(None, 0, 0, 0)
 
-    @pytest.mark.parametrize("seed", range(20))
+    @given(
+        check_ins=st.lists(CHECK_INS, max_size=30),
+        joined_days_ago=st.integers(min_value=0, max_value=900),
+        contract=st.sampled_from(ContractKind),
+    )
+    @example(check_ins=[], joined_days_ago=0, contract=ContractKind.MONTH_TO_MONTH)
+    # Visits on each window edge (today, 27/28 and 55/56 days ago), and one
+    # in the future, which must be ignored.
+    @example(
+        check_ins=[
+            CheckIn(TODAY - timedelta(days=d), is_class=d % 2 == 0)
+            for d in (0, 27, 28, 55, 56, -1)
+        ],
+        joined_days_ago=28,
+        contract=ContractKind.MONTH_TO_MONTH,
+    )
     def test_features_from_summary_equal_features_from_check_ins(
-        self, seed: int
+        self, check_ins: list[CheckIn], joined_days_ago: int, contract: ContractKind
     ) -> None:
-        rng = random.Random(seed)
-        check_ins = [
-            CheckIn(TODAY - timedelta(days=rng.randint(-3, 90)), rng.random() < 0.3)
-            for _ in range(rng.randint(0, 30))
-        ]
-        joined = TODAY - timedelta(days=rng.randint(0, 900))
-        contract = rng.choice(list(ContractKind))
+        joined = TODAY - timedelta(days=joined_days_ago)
         summary = churn.summarize_visits(check_ins, TODAY)
         assert churn.features_from_summary(
             summary, TODAY, joined, contract

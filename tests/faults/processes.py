@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def app_env(**values: str) -> dict[str, str]:
-    """A clean environment: only what the app needs plus `values`."""
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    """A clean environment: only what the app needs plus `values` (and
+    coverage's own variables, so `make test` measures these processes too)."""
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k in ("PATH", "HOME", "LANG") or k.startswith("COVERAGE_")
+    }
     return {**keep, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **values}
 
 

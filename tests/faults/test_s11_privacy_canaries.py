@@ -140,6 +140,7 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
                 crashed = await client.post(
                     f"/canary-crash?email={EMAIL}",
                     json={"hrv": HRV, "email": EMAIL, "access_token": TOKEN},
+                    headers={"x-member-email": EMAIL, "cookie": f"sid={TOKEN}"},
                 )
                 connected = await client.post(
                     "/api/v1/wearables/connections",
@@ -192,6 +193,25 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
     }
     assert found == set()
     assert "metric_unavailable" in places["runs (error bodies, step outputs)"]
+    # The route crash's event: the SDK collected no header, cookie, query
+    # string, body or user of the request (data_collection, app/core/sentry.py).
+    [crash] = [
+        e
+        for e in sentry_events
+        if e.get("request", {}).get("url", "").endswith("/canary-crash")
+    ]
+    assert set(crash["request"]) <= {"url", "method", "env", "headers"}, crash[
+        "request"
+    ]
+    assert crash["request"].get("headers") == {}, crash["request"]
+    assert crash.get("user", {}) == {}
+    frames = [
+        frame
+        for value in crash["exception"]["values"]
+        for frame in value["stacktrace"]["frames"]
+    ]
+    assert frames
+    assert not [frame for frame in frames if "vars" in frame]
 
 
 def add_failing_write_route(app: FastAPI) -> None:

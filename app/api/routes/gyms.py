@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import ConfigDict, Field
 
 from app.api.deps import AdminDep, CallerDep, SessionDep
-from app.api.schema import ApiSchema, ShortText, TimeZoneName
+from app.api.schema import ApiSchema, IanaTimeZone, ShortText
 from app.services import gyms
 from app.services.errors import FieldRequiredError
 
@@ -21,7 +21,7 @@ class GymCreate(ApiSchema):
     model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     name: ShortText = Field(description="The gym's name as members see it.")
-    timezone: TimeZoneName = Field(
+    timezone: IanaTimeZone = Field(
         default="UTC", description="IANA time zone of the gym, e.g. Europe/Oslo."
     )
 
@@ -30,7 +30,7 @@ class GymUpdate(ApiSchema):
     model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     name: ShortText | None = None
-    timezone: TimeZoneName | None = None
+    timezone: IanaTimeZone | None = None
 
 
 class GymRead(ApiSchema):

@@ -18,7 +18,7 @@ from app.api.pagination import (
     next_cursor,
     parse_cursor,
 )
-from app.api.schema import ApiSchema, ShortText, TimeZoneName
+from app.api.schema import ApiSchema, IanaTimeZone, ShortText
 from app.core.errors import ForbiddenError
 from app.core.security import Role
 from app.db.models.gym import Member, MembershipPause
@@ -39,7 +39,7 @@ class PersonFields(ApiSchema):
     model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     display_name: ShortText | None = None
-    timezone: TimeZoneName | None = Field(
+    timezone: IanaTimeZone | None = Field(
         default=None, description="IANA time zone; defaults to the gym's."
     )
     sex: Sex | None = Field(default=None, description="For relative-strength norms.")

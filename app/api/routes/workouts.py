@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from app.api.deps import DispatchDep, PrincipalDep, SessionDep
-from app.api.schema import ApiSchema
+from app.api.schema import ApiSchema, IanaTimeZone
 from app.domain.sport import Sport
 from app.jobs.events.scoring import ScoreCalculationRequested
 from app.services import access, training_entries
@@ -38,7 +38,7 @@ class WorkoutCreate(ApiSchema):
     minutes: float = Field(gt=0, le=1440)
     rpe: float | None = Field(default=None, ge=0, le=10)
     distance_m: float | None = Field(default=None, gt=0, le=1_000_000)
-    tz: str | None = Field(default=None, max_length=64)
+    tz: IanaTimeZone | None = None
     sets: list[WorkoutSetCreate] = Field(default_factory=list, max_length=200)
 
 

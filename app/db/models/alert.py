@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class AlertKind(enum.StrEnum):
@@ -35,13 +35,13 @@ class Alert(TimestampMixin, Base):
     __tablename__ = "alerts"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     gym_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("gyms.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("gyms.id", ondelete="CASCADE"), nullable=False
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     rule: Mapped[str] = mapped_column(String(64), nullable=False, default="")
@@ -54,7 +54,7 @@ class Alert(TimestampMixin, Base):
         String(16), nullable=False, default=AlertStatus.OPEN.value
     )
     acknowledged_by: Mapped[uuid.UUID | None] = mapped_column(
-        UUIDString(), nullable=True
+        PortableUUID(), nullable=True
     )
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(
         UTCDateTime(), nullable=True
@@ -77,14 +77,14 @@ class Notification(TimestampMixin, Base):
     __tablename__ = "notifications"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     recipient_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
     kind: Mapped[str] = mapped_column(String(48), nullable=False)
     alert_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUIDString(), ForeignKey("alerts.id", ondelete="CASCADE"), nullable=True
+        PortableUUID(), ForeignKey("alerts.id", ondelete="CASCADE"), nullable=True
     )
     read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Boolean, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class Benchmark(TimestampMixin, Base):
@@ -17,12 +17,12 @@ class Benchmark(TimestampMixin, Base):
     __tablename__ = "benchmarks"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
-    gym_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    gym_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     code: Mapped[str] = mapped_column(String(64), nullable=False)
     performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     value: Mapped[float] = mapped_column(Float, nullable=False)

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Boolean, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class CheckIn(TimestampMixin, Base):
@@ -17,12 +17,12 @@ class CheckIn(TimestampMixin, Base):
     __tablename__ = "check_ins"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
-    gym_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    gym_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     checked_in_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     is_class: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 

@@ -13,14 +13,14 @@ import uuid
 from sqlalchemy import Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin
 
 
 class DeadLetter(TimestampMixin, Base):
     __tablename__ = "dead_letters"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     function_id: Mapped[str] = mapped_column(String(200), nullable=False)
     run_id: Mapped[str] = mapped_column(String(128), nullable=False)

@@ -12,14 +12,14 @@ import uuid
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 class Gym(TimestampMixin, Base):
     __tablename__ = "gyms"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
@@ -30,10 +30,10 @@ class Member(TimestampMixin, Base):
     __tablename__ = "members"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     gym_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("gyms.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("gyms.id", ondelete="CASCADE"), nullable=False
     )
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="member")
     display_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
@@ -43,7 +43,7 @@ class Member(TimestampMixin, Base):
     )
     # The coach this member is assigned to (a coach of the same gym).
     coach_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+        PortableUUID(), ForeignKey("members.id", ondelete="SET NULL"), nullable=True
     )
     birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     bodyweight_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -80,10 +80,10 @@ class MembershipPause(TimestampMixin, Base):
     __tablename__ = "membership_pauses"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     starts_on: Mapped[dt.date] = mapped_column(Date, nullable=False)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString, utcnow
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime, utcnow
 
 
 class Score(TimestampMixin, Base):
@@ -33,12 +33,12 @@ class Score(TimestampMixin, Base):
     __tablename__ = "scores"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
-    gym_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    gym_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     period_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     config_version: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -60,15 +60,15 @@ class PersonalRecord(TimestampMixin, Base):
     __tablename__ = "personal_records"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
     exercise: Mapped[str] = mapped_column(String(64), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     rep_bucket: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    source_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    source_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     achieved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     value: Mapped[float] = mapped_column(Float, nullable=False)
     previous_best: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 def _member_fk() -> ForeignKey:
@@ -26,16 +26,16 @@ class Post(TimestampMixin, Base):
     __tablename__ = "posts"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     author_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
-    gym_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    gym_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     source: Mapped[str] = mapped_column(String(16), nullable=False)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    workout_id: Mapped[uuid.UUID | None] = mapped_column(UUIDString(), nullable=True)
+    workout_id: Mapped[uuid.UUID | None] = mapped_column(PortableUUID(), nullable=True)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (
@@ -48,13 +48,13 @@ class Follow(TimestampMixin, Base):
     __tablename__ = "follows"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     follower_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     followee_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
 
     __table_args__ = (
@@ -69,11 +69,13 @@ class Reaction(TimestampMixin, Base):
     __tablename__ = "reactions"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
-    post_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), _post_fk(), nullable=False)
+    post_id: Mapped[uuid.UUID] = mapped_column(
+        PortableUUID(), _post_fk(), nullable=False
+    )
     actor_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
 
@@ -86,11 +88,13 @@ class Comment(TimestampMixin, Base):
     __tablename__ = "comments"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
-    post_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), _post_fk(), nullable=False)
+    post_id: Mapped[uuid.UUID] = mapped_column(
+        PortableUUID(), _post_fk(), nullable=False
+    )
     author_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     body: Mapped[str] = mapped_column(Text, nullable=False)
 
@@ -103,12 +107,12 @@ class TimelineEntry(Base):
     __tablename__ = "timeline_entries"
 
     owner_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), primary_key=True
+        PortableUUID(), _member_fk(), primary_key=True
     )
     post_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _post_fk(), primary_key=True
+        PortableUUID(), _post_fk(), primary_key=True
     )
-    author_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    author_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     post_created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     __table_args__ = (

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 def _member_fk() -> ForeignKey:
@@ -25,10 +25,10 @@ class NotificationBatch(Base):
     __tablename__ = "notification_batches"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     recipient_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     verb: Mapped[str] = mapped_column(String(16), nullable=False)
     object_id: Mapped[str] = mapped_column(String(36), nullable=False)
@@ -61,10 +61,10 @@ class SocialNotification(TimestampMixin, Base):
     __tablename__ = "social_notifications"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     recipient_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     verb: Mapped[str] = mapped_column(String(16), nullable=False)
     object_id: Mapped[str] = mapped_column(String(36), nullable=False)
@@ -90,10 +90,10 @@ class AppliedInteraction(Base):
 
     __tablename__ = "applied_interactions"
 
-    interaction_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), primary_key=True)
+    interaction_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), primary_key=True)
     action: Mapped[str] = mapped_column(String(8), primary_key=True)
     recipient_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
 
@@ -104,7 +104,7 @@ class ReactionRateLimit(Base):
     __tablename__ = "reaction_rate_limits"
 
     actor_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), primary_key=True
+        PortableUUID(), _member_fk(), primary_key=True
     )
     minute_tokens: Mapped[float] = mapped_column(Float, nullable=False)
     hour_tokens: Mapped[float] = mapped_column(Float, nullable=False)

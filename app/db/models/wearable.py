@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString, utcnow
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime, utcnow
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -44,10 +44,10 @@ class WearableConnection(TimestampMixin, Base):
     __tablename__ = "wearable_connections"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     provider: Mapped[str] = mapped_column(String(32), nullable=False)
     external_user_id: Mapped[str] = mapped_column(String(128), nullable=False)
@@ -87,12 +87,12 @@ class WebhookDelivery(Base):
     __tablename__ = "wearable_webhook_deliveries"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     provider: Mapped[str] = mapped_column(String(32), nullable=False)
     dedupe_key: Mapped[str] = mapped_column(String(64), nullable=False)
     connection_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(),
+        PortableUUID(),
         ForeignKey("wearable_connections.id", ondelete="CASCADE"),
         nullable=False,
     )
@@ -124,10 +124,10 @@ class WearableReading(Base):
     __tablename__ = "wearable_readings"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     provider: Mapped[str] = mapped_column(String(32), nullable=False)
     metric: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -169,10 +169,10 @@ class ReadinessScore(Base):
     __tablename__ = "readiness_scores"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), _member_fk(), nullable=False
+        PortableUUID(), _member_fk(), nullable=False
     )
     day: Mapped[dt.date] = mapped_column(Date, nullable=False)
     provider: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TimestampMixin, UTCDateTime, UUIDString
+from app.db.base import Base, PortableUUID, TimestampMixin, UTCDateTime
 
 
 def _default_sport(context: DefaultExecutionContext) -> str:
@@ -26,12 +26,12 @@ class Workout(TimestampMixin, Base):
     __tablename__ = "workouts"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     member_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("members.id", ondelete="CASCADE"), nullable=False
     )
-    gym_id: Mapped[uuid.UUID] = mapped_column(UUIDString(), nullable=False)
+    gym_id: Mapped[uuid.UUID] = mapped_column(PortableUUID(), nullable=False)
     performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     tz: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="strength")
@@ -52,10 +52,10 @@ class WorkoutSet(Base):
     __tablename__ = "workout_sets"
 
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), primary_key=True, default=uuid.uuid4
+        PortableUUID(), primary_key=True, default=uuid.uuid4
     )
     workout_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDString(), ForeignKey("workouts.id", ondelete="CASCADE"), nullable=False
+        PortableUUID(), ForeignKey("workouts.id", ondelete="CASCADE"), nullable=False
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     exercise: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -7,14 +7,14 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import String, func, null, select, type_coerce, union_all
+from sqlalchemy import String, cast, func, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.workout import Workout, WorkoutSet
 
 
 class WorkoutRow(NamedTuple):
-    """A workout's own columns, as plain values (the id as its stored text)."""
+    """A workout's own columns, as plain values (the id as text)."""
 
     id: str
     performed_at: dt.datetime
@@ -27,7 +27,7 @@ class WorkoutRow(NamedTuple):
 
 
 class SetRow(NamedTuple):
-    """A set's columns, as plain values (the id as its stored text)."""
+    """A set's columns, as plain values (the id as text)."""
 
     id: str
     exercise: str
@@ -66,10 +66,11 @@ class PrHistory(NamedTuple):
 
 WorkoutWithSets = tuple[WorkoutRow, list[SetRow]]
 
-# Ids are read as the text they are stored as: the rows feed domain values keyed
-# by strings, and parsing each id into a UUID and back cost a third of a load.
+# Ids are read as text (CAST in SQL: the stored text on SQLite, the canonical
+# form of the native uuid on PostgreSQL): the rows feed domain values keyed by
+# strings, and parsing each id into a UUID and back cost a third of a load.
 _SET_COLUMNS = (
-    type_coerce(WorkoutSet.id, String),
+    cast(WorkoutSet.id, String),
     WorkoutSet.exercise,
     WorkoutSet.load_kg,
     WorkoutSet.reps,
@@ -109,7 +110,7 @@ async def list_workouts(
     )
     workouts = await session.execute(
         select(
-            type_coerce(Workout.id, String),
+            cast(Workout.id, String),
             Workout.performed_at,
             Workout.tz,
             Workout.kind,
@@ -125,7 +126,7 @@ async def list_workouts(
         row.id: (row, []) for row in (WorkoutRow(*r) for r in workouts)
     }
     sets = await session.execute(
-        select(type_coerce(WorkoutSet.workout_id, String), *_SET_COLUMNS)
+        select(cast(WorkoutSet.workout_id, String), *_SET_COLUMNS)
         .join(Workout, Workout.id == WorkoutSet.workout_id)
         .where(*in_range)
         .order_by(WorkoutSet.workout_id, WorkoutSet.position)
