@@ -31,6 +31,8 @@ CRONS = {
 def cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run a command from an empty folder (no developer .env is read)."""
     environment = {
+        # coverage measures the command's process too (its patch=subprocess)
+        **{k: v for k, v in os.environ.items() if k.startswith("COVERAGE_")},
         "PATH": os.environ.get("PATH", ""),
         "AUTH_SECRET": TEST_AUTH_SECRET,
         "LOG_FORMAT": "json",
