@@ -30,6 +30,7 @@ from app.core.errors import register_error_handlers
 from app.core.gc_tuning import freeze_startup_heap, set_young_threshold
 from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
+from app.core.metrics_http import add_metrics
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
 from app.core.startup_guards import enforce_startup_guards, load_settings
@@ -104,6 +105,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.shutting_down = False
     _add_middleware(app, settings)
+    add_metrics(app, settings)
     register_error_handlers(app)
     app.include_router(api_router)
     app.serve_path = settings.INNGEST_SERVE_PATH.rstrip("/") or "/"

@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.core import metrics
 from app.core.logging import get_logger
 from app.db.repositories import dead_letter as dead_letter_repo
 from app.db.repositories import erasure as erasure_repo
@@ -135,6 +136,7 @@ class DeadLetters:
                 continue
             if not inserted:
                 return Recorded.EXISTS
+            metrics.dead_letters.labels(entry.function_id, entry.mode).inc()
             log.error(
                 "job.dead_lettered",
                 function_id=entry.function_id,

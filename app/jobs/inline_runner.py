@@ -20,11 +20,13 @@ import asyncio
 import contextvars
 import dataclasses
 import datetime as dt
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import inngest
 
+from app.core import metrics
 from app.core.context import SystemActor, system_context
 from app.core.logging import get_logger
 from app.jobs.dead_letters import DeadLetterEntry, error_code_of
@@ -130,10 +132,17 @@ class InlineRunner:
 
     async def _run_worker(self, worker: Worker, trigger: _Trigger) -> bool:
         token = _depth.set(max(_depth.get(), 1))
+        started = time.perf_counter()
         try:
-            return await self._attempts(worker, trigger)
+            ok = await self._attempts(worker, trigger)
         finally:
             _depth.reset(token)
+        outcome = "completed" if ok else "failed"
+        metrics.inline_runs.labels(worker.fn_id, outcome).inc()
+        metrics.inline_run_duration.labels(worker.fn_id).observe(
+            time.perf_counter() - started
+        )
+        return ok
 
     async def _attempts(self, worker: Worker, trigger: _Trigger) -> bool:
         run_id = f"inline-{uuid.uuid4().hex}"

@@ -17,6 +17,7 @@ import inngest
 import sentry_sdk
 from inngest._internal import errors as inngest_errors
 
+from app.core import metrics
 from app.core.log_sink import JOB_LOGGER
 from app.core.logging import bound_logger
 from app.jobs.dead_letters import (
@@ -35,8 +36,10 @@ def make_middleware(
     retries_by_fn: Mapping[str, int],
     id_fields_by_fn: Mapping[str, EventIdFields],
     dead_letters: DeadLetters,
+    cron_ids: frozenset[str] = frozenset(),
 ) -> Callable[[inngest.Inngest, object], inngest.Middleware]:
     log = bound_logger(JOB_LOGGER)
+    calls = metrics.inngest_calls
 
     class JobObservabilityMiddleware(inngest.Middleware):
         fn_id = ""
@@ -74,12 +77,18 @@ def make_middleware(
                 return
             error = result.error
             if error is None:
+                calls.labels(self.fn_id, "ok").inc()
                 if result.step is None:
                     log.info("job.completed", **self.fields)
+                    if self.fn_id in cron_ids:
+                        metrics.cron_last_success.labels(
+                            self.fn_id
+                        ).set_to_current_time()
                 else:
                     log.debug("job.step_completed", step=result.step.id, **self.fields)
                 return
             if result.step is not None:
+                calls.labels(self.fn_id, "retry").inc()
                 log.warning(
                     "job.step_failed",
                     step=result.step.id,
@@ -94,6 +103,7 @@ def make_middleware(
             retriable = inngest_errors.is_retriable(error)
             final = not retriable or self.attempt + 1 >= max_attempts
             fields = {"error": type(error).__name__, "final": final, **self.fields}
+            calls.labels(self.fn_id, "failed" if final else "retry").inc()
             if not final:
                 log.warning("job.attempt_failed", **fields)
                 return

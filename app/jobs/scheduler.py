@@ -27,7 +27,7 @@ from app.core.logging import get_logger
 from app.db.leader_lock import LeaderLock
 from app.db.models.cron_run import CronOutcome
 from app.db.repositories import cron_runs as cron_runs_repo
-from app.jobs import cron_schedule
+from app.jobs import cron_metrics, cron_schedule
 from app.jobs.registry import Worker
 from app.services import clock
 
@@ -70,6 +70,8 @@ class CronRecorder:
         log.debug("cron.started", function_id=worker.fn_id, trigger=trigger)
         ok = await self._runner.run_cron(worker, tick)
         outcome = CronOutcome.COMPLETED if ok else CronOutcome.FAILED
+        if ok:
+            cron_metrics.completed(worker.fn_id)
         async with self._runtime.transaction() as session:
             await cron_runs_repo.finish(
                 session, worker.fn_id, tick, outcome=outcome, finished_at=clock.now()
@@ -110,6 +112,12 @@ class InlineScheduler:
             last = await cron_runs_repo.latest_ticks(
                 session, [w.fn_id for w in self._crons]
             )
+            runs = await cron_runs_repo.latest_runs(
+                session, [w.fn_id for w in self._crons]
+            )
+        for run in runs.values():
+            if run.outcome == CronOutcome.COMPLETED.value and run.finished_at:
+                cron_metrics.completed(run.function_id, run.finished_at)
         for worker in self._crons:
             self._checked[worker.fn_id] = last.get(worker.fn_id, now)
 
