@@ -6,7 +6,9 @@ the event key and the signing key.
 Paths: a validation error, an unhandled exception in a route (health values
 in its body, query and locals), a worker step failing with health values in
 its locals, a provider error whose body carries the canaries, a wearable
-token, and the relay's sends (the event key is in the event-API URL).
+token, and the relay's sends (the event key is in the event-API URL). The metrics
+exposition (`/metrics`) carries none of them either, and its labels stay
+bounded (route templates, registered function ids).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tests.e2e import sync_social as ss
 from tests.faults.harness import clone_registry
 from tests.inngest_server import InngestServer, RunStatus
 from tests.support.api_world import build_world
+from tests.support.metrics_scrape import scrape
 from tests.support.sentry_capture import CapturingTransport
 from tests.support.serving import serve
 
@@ -152,6 +155,7 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
             [sync] = await server.wait_for_runs("sync-wearable-data", timeout=WAIT_S)
             [leaky] = await server.wait_for_runs("canary-leaky", timeout=WAIT_S)
             await server.drain(timeout=WAIT_S)
+            metrics = await scrape(base)
         runs = [
             {
                 "output": r.output,
@@ -180,6 +184,7 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
         "event payloads": json.dumps(events, default=str),
         "runs (error bodies, step outputs)": json.dumps(runs, default=str),
         "response bodies": json.dumps(bodies),
+        "metrics": metrics.text,
     }
     found = {
         f"{what} in {where}"
@@ -189,3 +194,12 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
     }
     assert found == set()
     assert "metric_unavailable" in places["runs (error bodies, step outputs)"]
+    # Metric labels stay bounded: route templates, registered functions.
+    templates = set(app.openapi()["paths"]) | {"unmatched"}
+    assert metrics.label_values("route") <= templates
+    functions = {w.fn_id for w in registry_with_canary_worker().workers}
+    assert metrics.label_values("function") <= functions | {"none"}
+    failed = metrics.value(
+        "gymjobs_inngest_calls_total", function="canary-leaky", outcome="failed"
+    )
+    assert failed >= 1  # counted (per process: both backends add to it)
