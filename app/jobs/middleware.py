@@ -25,6 +25,7 @@ from app.jobs.dead_letters import (
     DeadLetters,
     EventIdFields,
     error_code_of,
+    event_data_json,
 )
 from app.jobs.failure_report import report_failure
 from app.jobs.job_context import inngest_run_actor
@@ -121,6 +122,7 @@ def make_middleware(
                 attempts=self.attempt + 1,
                 mode="inngest",
                 recorded_by="middleware",
+                event_data=event_data_json(self.event_data),
             )
             await dead_letters.record_and_report(
                 entry,

@@ -104,6 +104,9 @@ class WorkerRegistry:
     def workers(self) -> list[Worker]:
         return list(self._workers.values())
 
+    def get(self, fn_id: str) -> Worker | None:
+        return self._workers.get(fn_id)
+
     def consumers(self, event_name: str) -> list[Worker]:
         return [w for w in self.workers if w.event and w.event.name == event_name]
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ from app.core.logging import get_logger
 from app.db.leader_lock import LeaderLock
 from app.db.models.cron_run import CronOutcome
 from app.db.repositories import cron_runs as cron_runs_repo
+from app.db.repositories import operations as ops_repo
 from app.jobs import cron_metrics, cron_schedule
 from app.jobs.registry import Worker
 from app.services import clock
@@ -39,6 +42,10 @@ log = get_logger("app.jobs.scheduler")
 LOCK_NAME = "inline-scheduler"
 # A follower retries the lock this often; a leader re-checks it at least this often.
 LOCK_POLL_S = 10.0
+# The leader writes a heartbeat each cycle (the operator status reads it).
+LEADER_HEARTBEAT = "inline-scheduler"
+LEADER_STALE_S = 3 * LOCK_POLL_S
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,6 +161,7 @@ class InlineScheduler:
         try:
             leader = await self._lock.try_acquire()
             if leader:
+                await self._beat()
                 await self.run_due(self._now())
                 delay = min(self.seconds_to_next_tick(self._now()), LOCK_POLL_S)
             else:
@@ -162,6 +170,10 @@ class InlineScheduler:
             log.warning("scheduler.cycle_failed", error=type(exc).__name__)
             delay = LOCK_POLL_S
         await self._sleep(max(delay, 0.05))
+
+    async def _beat(self) -> None:
+        async with self._runtime.transaction() as session:
+            await ops_repo.beat(session, LEADER_HEARTBEAT, HOLDER, clock.now())
 
     def stop(self) -> None:
         self._stop.set()

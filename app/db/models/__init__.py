@@ -8,6 +8,11 @@ from app.db.models.cron_run import CronOutcome, CronRun
 from app.db.models.dead_letter import DeadLetter
 from app.db.models.erasure import ErasedMember
 from app.db.models.gym import Gym, Member, MembershipPause
+from app.db.models.operations import (
+    ActionOutcome,
+    OperatorAction,
+    OperatorHeartbeat,
+)
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
 from app.db.models.social import Comment, Follow, Post, Reaction, TimelineEntry
@@ -27,6 +32,7 @@ from app.db.models.wearable import (
 from app.db.models.workout import Workout, WorkoutSet
 
 __all__ = [
+    "ActionOutcome",
     "Alert",
     "AlertKind",
     "AlertStatus",
@@ -45,6 +51,8 @@ __all__ = [
     "MembershipPause",
     "Notification",
     "NotificationBatch",
+    "OperatorAction",
+    "OperatorHeartbeat",
     "OutboxEvent",
     "OutboxStatus",
     "PersonalRecord",
