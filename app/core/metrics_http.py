@@ -97,10 +97,12 @@ def _authorized(request: Request, settings: Settings) -> bool:
 
 
 def add_metrics(app: FastAPI, settings: Settings) -> None:
-    """Request metrics and `/metrics` (see the module's notes)."""
+    """Request metrics, `/metrics`, and `METRICS_PORT` when set (see the
+    module's notes)."""
     if not settings.METRICS_ENABLED:
         return
     app.add_middleware(HttpMetrics)
+    start_metrics_port(settings)
 
     async def metrics_endpoint(request: Request) -> Response:
         if not _authorized(request, settings):

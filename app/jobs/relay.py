@@ -19,6 +19,7 @@ import sys
 
 from app.core.logging import configure_logging, get_logger
 from app.core.sentry import configure_sentry
+from app.core.metrics_http import start_metrics_port
 from app.core.startup_guards import enforce_startup_guards, load_settings
 from app.db.base import utcnow
 from app.db.repositories import outbox as outbox_repo
@@ -55,6 +56,7 @@ async def _run(runtime: Runtime, args: argparse.Namespace) -> int:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, runtime.relay.stop)
+            start_metrics_port(runtime.settings)  # its own /metrics (METRICS_PORT)
             await runtime.relay.run_forever()
     finally:
         await runtime.dispose()
