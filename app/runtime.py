@@ -98,9 +98,10 @@ def build_runtime(
     relay_engine = engine
     if engine.dialect.name == "sqlite":
         relay_engine = create_engine(settings, durable_commits=False)
-    track_pool(engine, "app")
-    if relay_engine is not engine:
-        track_pool(relay_engine, "relay")
+    if settings.METRICS_ENABLED:
+        track_pool(engine, "app")
+        if relay_engine is not engine:
+            track_pool(relay_engine, "relay")
     in_flight = InFlight()
     relay = OutboxRelay(
         create_sessionmaker(relay_engine),
