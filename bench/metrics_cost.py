@@ -12,7 +12,7 @@ per-job counters stay). Back-to-back requests over 4 keep-alive connections
 the two servers taking turns slice by slice (who goes first rotates).
 Reports requests/s and the server's own CPU per request (scheduler
 statistics), each as on ÷ off. Target: ≤ +3 %. Writes
-bench/results/metrics-cost-<mode>.json.
+bench/results/metrics-cost-<mode>-<backends>.json.
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             f"({case['cpu_overhead'].text('{:+.1%}')}), "
             f"target <= {TARGET:+.0%}: {'met' if case['met'] else 'NOT met'}"
         )
-    out = ROOT / "bench" / "results" / f"metrics-cost-{mode}.json"
+    label = "-".join(args.backends.split(","))
+    out = ROOT / "bench" / "results" / f"metrics-cost-{mode}-{label}.json"
     out.write_text(
         json.dumps(jsonable({"mode": mode, "cases": cases}), indent=2) + "\n"
     )

@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     METRICS_HOST: str = "0.0.0.0"  # noqa: S104 - the pod's metrics port
     # How often the relay refreshes the outbox gauges (pending, oldest age).
     METRICS_OUTBOX_REFRESH_S: float = Field(default=15.0, gt=0, le=3600)
+    # OpenTelemetry traces (app/core/tracing.py): off unless set, e.g.
+    # http://otel-collector:4318/v1/traces (OTLP over HTTP).
+    OTEL_EXPORTER_OTLP_ENDPOINT: str | None = None
 
     AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)
     AUTH_ISSUER: str = "gym-platform"

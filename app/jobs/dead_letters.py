@@ -30,6 +30,7 @@ from typing import Any
 
 from app.core import metrics
 from app.core.logging import get_logger
+from app.core.tracing import without_trace
 from app.db.repositories import dead_letter as dead_letter_repo
 from app.db.repositories import erasure as erasure_repo
 from app.db.session import SessionMaker
@@ -68,7 +69,9 @@ def event_data_json(data: object) -> str | None:
     dispatch size guard: then a replay is not offered)."""
     if not isinstance(data, Mapping) or not data:
         return None
-    text = json.dumps(dict(data), sort_keys=True, separators=(",", ":"), default=str)
+    text = json.dumps(
+        without_trace(data), sort_keys=True, separators=(",", ":"), default=str
+    )
     return text if len(text.encode()) <= MAX_EVENT_DATA_BYTES else None
 
 

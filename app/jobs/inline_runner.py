@@ -32,7 +32,7 @@ from app.core.logging import get_logger
 from app.jobs.dead_letters import DeadLetterEntry, error_code_of, event_data_json
 from app.jobs.events.base import PlatformEvent
 from app.jobs.failure_report import report_failure
-from app.jobs.job_context import InlineJobContext
+from app.jobs.job_context import InlineJobContext, run_span
 from app.jobs.registry import Worker, WorkerRegistry
 
 if TYPE_CHECKING:
@@ -156,7 +156,8 @@ class InlineRunner:
         token = _depth.set(max(_depth.get(), 1))
         started = time.perf_counter()
         try:
-            ok = await self._attempts(worker, trigger, run_id)
+            with run_span(worker.fn_id, "inline", trigger.event_name):
+                ok = await self._attempts(worker, trigger, run_id)
         finally:
             _depth.reset(token)
         outcome = "completed" if ok else "failed"

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 
 import sentry_sdk
 
-from app.core import metrics
+from app.core import metrics, tracing
 from app.core.config import Settings
 from app.core.logging import get_logger
 from app.db.base import utcnow
@@ -169,6 +169,15 @@ class OutboxRelay:
         return result
 
     async def _send_group(self, rows: list[OutboxEvent]) -> bool:
+        if not tracing.enabled():
+            return await self._send_rows(rows)
+        links = [link for r in rows if (link := tracing.link_of(r.payload))]
+        with tracing.tracer().start_as_current_span(
+            "relay.send", links=links, attributes={"event.count": len(rows)}
+        ):
+            return await self._send_rows(rows)
+
+    async def _send_rows(self, rows: list[OutboxEvent]) -> bool:
         started = time.perf_counter()
         try:
             await self._sender.send(rows)

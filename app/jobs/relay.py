@@ -18,9 +18,10 @@ import signal
 import sys
 
 from app.core.logging import configure_logging, get_logger
-from app.core.sentry import configure_sentry
 from app.core.metrics_http import start_metrics_port
+from app.core.sentry import configure_sentry
 from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.core.tracing import configure_tracing
 from app.db.base import utcnow
 from app.db.repositories import outbox as outbox_repo
 from app.runtime import Runtime, build_runtime
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     enforce_startup_guards(settings)
     configure_sentry(settings)
+    configure_tracing(settings)
     if not settings.INNGEST_ENABLED and not (args.status or args.requeue_dead):
         log.warning("relay.inngest_disabled", hint="set INNGEST_ENABLED=true")
     return asyncio.run(_run(build_runtime(settings), args))
