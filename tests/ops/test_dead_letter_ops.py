@@ -91,8 +91,17 @@ async def test_a_failed_run_is_listed_and_one_replay_runs_it_once(
     results = [r.json() for r in (*twice, again)]
     assert [r.status_code for r in (*twice, again)] == [200, 200, 200]
     assert sorted(r["first"] for r in results) == [False, False, True]
-    assert len({r["run_id"] for r in results}) == 1
-    assert all(r["run_id"].startswith("inline-") for r in results)
+    [first] = [r for r in results if r["first"]]
+    assert first["run_id"].startswith("inline-")
+    assert first["outcome"] == "completed"
+    # The concurrent ask saw the replay running, or done; the later one, done.
+    [concurrent] = [r for r in results[:2] if not r["first"]]
+    assert concurrent["outcome"] in {"running", "completed"}
+    assert concurrent["run_id"] in {None, first["run_id"]}
+    assert (results[2]["run_id"], results[2]["outcome"]) == (
+        first["run_id"],
+        "completed",
+    )
     assert worker.calls == [uuid.UUID(gym_id)]  # the replay ran once
     assert worker.attempts == 2  # the failed run, then the replay
     assert after.json()["runs"] == []
@@ -109,7 +118,7 @@ async def test_a_failed_run_is_listed_and_one_replay_runs_it_once(
     )
     assert action.target_id == str(letter.id)
     assert action.actor in {"ops-oncall", "second-operator"}
-    assert action.run_id == results[0]["run_id"]
+    assert action.run_id == first["run_id"]
     [replayed] = await rows(engine, DeadLetter)
     assert replayed.resolution == "replayed"
     assert status.status_code == 200
