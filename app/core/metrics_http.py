@@ -103,6 +103,10 @@ def add_metrics(app: FastAPI, settings: Settings) -> None:
         return
     app.add_middleware(HttpMetrics)
     start_metrics_port(settings)
+    if settings.is_production and not (settings.METRICS_TOKEN or settings.METRICS_PORT):
+        log.warning(
+            "metrics.not_exposed", hint="set METRICS_PORT (or METRICS_TOKEN) to scrape"
+        )
 
     async def metrics_endpoint(request: Request) -> Response:
         if not _authorized(request, settings):

@@ -45,7 +45,7 @@ REPLAY, DISCARD = "replay", "discard"
 BULK_LIMIT = 500
 
 
-def dead_letter_view(row: DeadLetter) -> dict[str, Any]:
+def dead_letter_view(row: DeadLetter, worker: Worker | None) -> dict[str, Any]:
     """Ids and codes only (never the event's data)."""
     return {
         "id": str(row.id),
@@ -61,7 +61,10 @@ def dead_letter_view(row: DeadLetter) -> dict[str, Any]:
         "sentry_event_id": row.sentry_event_id,
         "created_at": row.created_at.isoformat(),
         "resolution": row.resolution,
-        "replayable": row.event_data is not None or row.event_name is None,
+        # A cron replays as a tick now; an event run needs the event's data.
+        "replayable": worker is not None
+        and row.resolution is None
+        and (worker.event is None or row.event_data is not None),
     }
 
 
@@ -91,7 +94,8 @@ class DeadLetterOps:
     # --- dead letters -------------------------------------------------------------------
 
     async def show(self, dead_letter_id: uuid.UUID) -> dict[str, Any]:
-        return dead_letter_view(await self._dead_letter(dead_letter_id))
+        row = await self._dead_letter(dead_letter_id)
+        return dead_letter_view(row, self._runtime.registry.get(row.function_id))
 
     async def replay(self, dead_letter_id: uuid.UUID, actor: str) -> dict[str, Any]:
         row = await self._dead_letter(dead_letter_id)

@@ -60,6 +60,7 @@ async def test_the_commands_list_replay_once_and_report_status(
         cli(tmp_path, "deadletters", "show", str(letter_id), **env).stdout
     )
     assert shown["run_id"] == "inline-original"
+    assert shown["replayable"] is True  # a cron: replayed as a tick now
     first = cli(
         tmp_path, "deadletters", "replay", str(letter_id), "--actor", "ann", **env
     )
