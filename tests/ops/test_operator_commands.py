@@ -12,8 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.models import DeadLetter, OperatorAction
+from app.db.repositories import dead_letter as dead_letter_repo
 from app.db.session import create_sessionmaker
-from app.jobs.dead_letters import DeadLetterEntry, DeadLetters, Recorded
+from app.jobs.dead_letters import (
+    DeadLetterEntry,
+    DeadLetters,
+    Recorded,
+    event_data_json,
+)
 from app.jobs.operator_status import operator_status
 from app.jobs.scheduler import HOLDER, InlineScheduler
 from app.runtime import build_runtime
@@ -109,3 +115,29 @@ async def test_the_status_names_the_cron_leader(
     assert before["scheduler"]["leader_stale"] is True
     assert after["scheduler"]["leader"] == HOLDER
     assert after["scheduler"]["leader_stale"] is False
+
+
+async def test_erasure_finds_a_member_in_the_kept_event_data(
+    engine: AsyncEngine,
+) -> None:
+    member_id = str(uuid.uuid4())
+    entry = DeadLetterEntry(
+        function_id="social-fan-out",
+        run_id="inline-erased",
+        event_id="evt-1",
+        event_name="platform/social.post-created",
+        resource_id=None,
+        member_ids=None,  # a field the registry did not list as a member's
+        error_code="runtime_error",
+        attempts=1,
+        mode="inline",
+        recorded_by="inline",
+        event_data=event_data_json({"author_id": member_id, "_trace": {"x": "y"}}),
+    )
+    sessionmaker = create_sessionmaker(engine)
+    assert await DeadLetters(sessionmaker).record(entry) is Recorded.INSERTED
+    async with sessionmaker() as session:
+        [kept] = (await session.scalars(select(DeadLetter.event_data))).all()
+    assert kept == f'{{"author_id":"{member_id}"}}'  # no trace context kept
+    async with sessionmaker() as session, session.begin():
+        assert await dead_letter_repo.delete_mentioning(session, member_id) == 1
