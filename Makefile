@@ -9,7 +9,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 # ARGS passes extra arguments to a command: make cron ARGS="run alerts-churn-scan-daily"
 ARGS ?=
-.PHONY: help install lock lock-check deps-check migrate run relay demo token cron test test-fast lint fmt typecheck check bench container-test clean
+.PHONY: help install lock lock-check deps-check migrate run relay demo token cron deadletters status test test-fast lint fmt typecheck check k8s-check bench container-test clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ token: install ## a dev token: ARGS="--role owner --gym <gym-id> --sub <person-i
 cron: migrate ## the cron workers and their last runs (ARGS="run <function-id>": run one)
 	$(BIN)/python -m app.cli cron $(if $(ARGS),$(ARGS),--list)
 
+deadletters: migrate ## dead letters and dead events (ARGS="replay <id>", "list", ...)
+	$(BIN)/python -m app.cli deadletters $(if $(ARGS),$(ARGS),list)
+
+status: migrate ## outbox lag, relay, cron leader, each cron's last run
+	$(BIN)/python -m app.cli status
+
 test: install ## the whole test suite (SQLite + PostgreSQL when reachable), with coverage of app/
 	$(BIN)/pytest --cov --cov-report=term
 
@@ -74,7 +80,10 @@ fmt: install ## format and autofix
 typecheck: install ## mypy --strict
 	$(BIN)/mypy
 
-check: lint typecheck test ## everything CI cares about
+k8s-check: install ## render deploy/k8s (base, production) and validate against the schema
+	$(BIN)/python scripts/render_k8s.py --validate deploy/k8s/base deploy/k8s/overlays/production
+
+check: lint typecheck test ## everything CI cares about (tests/ops renders and validates deploy/k8s too)
 
 bench: install ## benchmarks -> bench/results/ (QUICK=1: small N, a few minutes)
 	$(BIN)/python -m bench $(if $(QUICK),--quick)

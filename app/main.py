@@ -31,10 +31,12 @@ from app.core.errors import register_error_handlers
 from app.core.gc_tuning import freeze_startup_heap, set_young_threshold
 from app.core.in_flight import InFlight
 from app.core.logging import configure_logging, get_logger
+from app.core.metrics_http import add_metrics
 from app.core.sentry import configure_sentry
 from app.core.shutdown import install_sigterm_drain
 from app.core.slow_clients import BodyDeadline
 from app.core.startup_guards import enforce_startup_guards, load_settings
+from app.core.tracing import add_tracing, configure_tracing
 from app.core.unexpected_errors import UnexpectedErrors
 from app.jobs.inline_limits import inline_limits
 from app.jobs.registry import WorkerRegistry, load_workers
@@ -90,6 +92,7 @@ def create_app(
     *,
     registry: WorkerRegistry | None = None,
     sentry_transport: Transport | None = None,
+    span_exporter: Any = None,
 ) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings)
@@ -98,6 +101,7 @@ def create_app(
         settings, cron_function_ids=[w.fn_id for w in registry.workers if w.cron]
     )
     configure_sentry(settings, transport=sentry_transport)
+    configure_tracing(settings, span_exporter)
     runtime = build_runtime(settings, registry)
 
     app = ServiceApp(
@@ -114,6 +118,8 @@ def create_app(
     app.state.runtime = runtime
     app.state.shutting_down = False
     _add_middleware(app, settings)
+    add_metrics(app, settings)
+    add_tracing(app)
     register_error_handlers(app)
     app.include_router(api_router)
     app.serve_path = settings.INNGEST_SERVE_PATH.rstrip("/") or "/"

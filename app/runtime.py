@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.core.config import Settings
 from app.core.in_flight import InFlight
 from app.core.logging import get_logger
+from app.db.pool_metrics import track_pool
 from app.db.session import SessionMaker, create_engine, create_sessionmaker
 from app.jobs.client import build_inngest_client
+from app.jobs.cron_metrics import export_schedules
 from app.jobs.dead_letters import DeadLetters
 from app.jobs.dispatch import Dispatcher
 from app.jobs.event_sender import EventSender
@@ -85,6 +87,7 @@ def build_runtime(
     settings: Settings, registry: WorkerRegistry | None = None
 ) -> Runtime:
     registry = registry if registry is not None else load_workers()
+    export_schedules(registry)
     retries = {
         w.fn_id: w.retries_or(settings.INNGEST_RETRIES) for w in registry.workers
     }
@@ -93,11 +96,23 @@ def build_runtime(
     sessionmaker = create_sessionmaker(engine)
     dead_letters = DeadLetters(sessionmaker)
     client = build_inngest_client(
-        settings, [make_middleware(retries, id_fields, dead_letters)]
+        settings,
+        [
+            make_middleware(
+                retries,
+                id_fields,
+                dead_letters,
+                frozenset(w.fn_id for w in registry.workers if w.cron),
+            )
+        ],
     )
     relay_engine = engine
     if engine.dialect.name == "sqlite":
         relay_engine = create_engine(settings, durable_commits=False)
+    if settings.METRICS_ENABLED:
+        track_pool(engine, "app")
+        if relay_engine is not engine:
+            track_pool(relay_engine, "relay")
     in_flight = InFlight()
     relay = OutboxRelay(
         create_sessionmaker(relay_engine),

@@ -1,10 +1,10 @@
-"""UUIDs as text vs native `uuid` on PostgreSQL (migration 0009): table and
+"""UUIDs as text vs native `uuid` on PostgreSQL (migration 0010): table and
 index sizes and the cost of a lookup, before and after, on the same rows.
 
 `python -m bench.uuid_storage [--members N] [--workouts-per-member N]
 [--lookups N]` builds a throwaway database with the real migrations up to
 0005 (ids as varchar(36)), seeds gyms/members/workouts, measures, upgrades to
-0009 (ids as uuid), measures again, and writes
+0010 (ids as uuid), measures again, and writes
 bench/results/uuid-storage.{json,md}. Both states are measured after
 `VACUUM FULL ANALYZE` (tables and indexes freshly rewritten), so the sizes
 compare the types, not the bloat of an insert order.
@@ -146,13 +146,13 @@ def mib(n: int) -> str:
 def report(result: dict[str, Any]) -> str:
     before, after = result["before"], result["after"]
     lines = [
-        "# UUIDs as varchar(36) (0005) vs native uuid (0009), PostgreSQL",
+        "# UUIDs as varchar(36) (0005) vs native uuid (0010), PostgreSQL",
         "",
         f"{result['members']} members x {result['per_member']} workouts ="
         f" {result['workouts']} rows; {result['lookups']} lookups per query;"
         f" PostgreSQL {result['server']}; `python -m bench.uuid_storage`.",
         "",
-        "| relation | text (0005) | uuid (0009) | change |",
+        "| relation | text (0005) | uuid (0010) | change |",
         "|---|---|---|---|",
     ]
     for name in RELATIONS:
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         alembic(url, "0005")
         seed_args = (args.members, args.workouts_per_member)
         before = asyncio.run(run_state(url, args.lookups, seed_args))
-        alembic(url, "0009")
+        alembic(url, "0010")
         after = asyncio.run(run_state(url, args.lookups, None))
 
         async def version() -> str:

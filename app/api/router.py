@@ -13,6 +13,7 @@ from app.api.routes import (
     health,
     me,
     members,
+    operations,
     people,
     scores,
     social,
@@ -36,3 +37,4 @@ api_router.include_router(wearable_webhooks.router)
 api_router.include_router(wearables.router)
 api_router.include_router(social.router)
 api_router.include_router(feed.router)
+api_router.include_router(operations.router)

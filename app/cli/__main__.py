@@ -1,4 +1,4 @@
-"""`python -m app.cli {cron,token,demo}`: see app/cli/__init__.py."""
+"""`python -m app.cli {cron,token,demo,deadletters,status}`: see app/cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from app.cli import cron, demo, tokens
+from app.cli import cron, deadletters, demo, tokens
 from app.cli.bootstrap import command_settings, out
+from app.core.errors import AppError
+from app.jobs.operator_status import operator_status
 from app.runtime import Runtime, build_runtime
 
 T = TypeVar("T")
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "--members", type=int, default=demo.DEFAULT_MEMBERS, help="members (6-60)"
     )
     demo_cmd.add_argument("--base-url", default="http://127.0.0.1:8000")
+    deadletters.add_parser(commands)
     return parser
 
 
@@ -77,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     settings = command_settings()
     runtime = build_runtime(settings)
+    if args.command in ("deadletters", "status"):
+        return _operations(runtime, args)
     if args.run:
         if not args.function_id:
             raise SystemExit("cron run needs a function id (see cron --list)")
@@ -87,6 +92,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if result["outcome"] == "completed" else 1
     rows = _with_runtime(runtime, cron.list_crons)
     out(cron.render_list(rows, as_json=args.json))
+    return 0
+
+
+def _operations(runtime: Runtime, args: argparse.Namespace) -> int:
+    try:
+        if args.command == "status":
+            result = _with_runtime(runtime, operator_status)
+        else:
+            result = _with_runtime(runtime, lambda r: deadletters.run(r, args))
+    except AppError as refused:
+        out(json.dumps({"code": refused.code, "detail": refused.detail}))
+        return 1
+    out(json.dumps(result, indent=2))
     return 0
 
 

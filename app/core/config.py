@@ -117,6 +117,19 @@ class Settings(BaseSettings):
     # already say what ran). Calls answered 4xx/5xx always log.
     LOG_INNGEST_ACCESS: bool = False
 
+    # Prometheus metrics (app/core/metrics.py, docs/operations.md): `/metrics`
+    # on the API port needs METRICS_TOKEN (a bearer token) in production, else
+    # it is not served there; METRICS_PORT serves it on a port of its own.
+    METRICS_ENABLED: bool = True
+    METRICS_TOKEN: SecretStr | None = None
+    METRICS_PORT: int | None = Field(default=None, ge=1, le=65535)
+    METRICS_HOST: str = "0.0.0.0"  # noqa: S104 - the pod's metrics port
+    # How often the relay refreshes the outbox gauges (pending, oldest age).
+    METRICS_OUTBOX_REFRESH_S: float = Field(default=15.0, gt=0, le=3600)
+    # OpenTelemetry traces (app/core/tracing.py): off unless set, e.g.
+    # http://otel-collector:4318/v1/traces (OTLP over HTTP).
+    OTEL_EXPORTER_OTLP_ENDPOINT: str | None = None
+
     AUTH_SECRET: SecretStr = SecretStr(DEFAULT_AUTH_SECRET)
     AUTH_ISSUER: str = "gym-platform"
     AUTH_AUDIENCE: str = "gym-jobs"

@@ -57,7 +57,7 @@ class PortableUUID(TypeDecorator[uuid.UUID]):
     Python sees `uuid.UUID` on both; a `str` given as a parameter is parsed
     (and refused when it is no UUID). Ids that are not UUIDs (event ids such
     as `name:key`, run ids, resource ids) stay `String` columns.
-    Migration 0009 converts existing PostgreSQL columns.
+    Migration 0010 converts existing PostgreSQL columns.
     """
 
     impl = String(36)

@@ -35,3 +35,15 @@ def due_tick(
     start = (now + ONE_SECOND).astimezone(dt.UTC).replace(microsecond=0)
     tick: dt.datetime = croniter(expression, start).get_prev(dt.datetime)
     return tick
+
+
+def longest_gap_s(expression: str, *, samples: int = 64) -> float:
+    """The longest time between two consecutive ticks (over `samples` ticks
+    from a fixed Monday), for the 'cron past its schedule' alert."""
+    tick = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    longest = 0.0
+    for _ in range(samples):
+        following = next_tick(expression, tick)
+        longest = max(longest, (following - tick).total_seconds())
+        tick = following
+    return longest

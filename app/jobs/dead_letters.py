@@ -22,12 +22,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
+import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.core import metrics
 from app.core.logging import get_logger
+from app.core.tracing import without_trace
 from app.db.repositories import dead_letter as dead_letter_repo
 from app.db.repositories import erasure as erasure_repo
 from app.db.session import SessionMaker
@@ -36,6 +39,7 @@ log = get_logger("app.jobs.dead_letters")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,63}$")
 WRITE_ATTEMPTS = 3
 WRITE_RETRY_S = 0.2
+MAX_EVENT_DATA_BYTES = 2048  # dispatch's payload guard
 
 
 class Recorded(enum.StrEnum):
@@ -57,6 +61,18 @@ class DeadLetterEntry:
     attempts: int | None
     mode: str  # inngest | inline
     recorded_by: str  # middleware | on_failure | inline
+    event_data: str | None = None  # the event's ids-only data, for a replay
+
+
+def event_data_json(data: object) -> str | None:
+    """The event's data as JSON for a replay, or None (none, or over the
+    dispatch size guard: then a replay is not offered)."""
+    if not isinstance(data, Mapping) or not data:
+        return None
+    text = json.dumps(
+        without_trace(data), sort_keys=True, separators=(",", ":"), default=str
+    )
+    return text if len(text.encode()) <= MAX_EVENT_DATA_BYTES else None
 
 
 def failure_code(name: str | None, message: str | None) -> str:
@@ -135,6 +151,7 @@ class DeadLetters:
                 continue
             if not inserted:
                 return Recorded.EXISTS
+            metrics.dead_letters.labels(entry.function_id, entry.mode).inc()
             log.error(
                 "job.dead_lettered",
                 function_id=entry.function_id,

@@ -16,6 +16,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from app.core import tracing
 from app.db.repositories import outbox as outbox_repo
 from app.jobs.events.base import PlatformEvent
 
@@ -47,13 +48,27 @@ class Dispatcher:
         self, session: AsyncSession, *events: PlatformEvent
     ) -> list[str]:
         """Stage events in the session's transaction; returns their event ids."""
+        if not tracing.enabled():
+            return await self._dispatch(session, events)
+        names = sorted({e.name for e in events})
+        with tracing.tracer().start_as_current_span(
+            "dispatch", attributes={"event.names": names, "event.count": len(events)}
+        ):
+            return await self._dispatch(session, events)
+
+    async def _dispatch(
+        self, session: AsyncSession, events: tuple[PlatformEvent, ...]
+    ) -> list[str]:
         staged: list[tuple[str, PlatformEvent]] = session.info.setdefault(
             STAGED_KEY, []
         )
         rows: list[dict[str, Any]] = []
         ids: list[str] = []
+        trace_context = tracing.carrier()  # ids only; None when tracing is off
         for event in events:
             payload = event.payload()  # size guard raises before anything is written
+            if trace_context is not None:
+                payload[tracing.TRACE_KEY] = trace_context
             event_id = new_event_id(event)
             ids.append(event_id)
             if any(staged_id == event_id for staged_id, _ in staged):

@@ -19,6 +19,7 @@ from app.core.logging import get_logger
 from app.jobs.dead_letters import (
     DeadLetterEntry,
     EventIdFields,
+    event_data_json,
     failure_code,
 )
 
@@ -52,6 +53,7 @@ def entry_from_failed_event(
         attempts=None,  # Inngest's failure event does not say
         mode="inngest",
         recorded_by="on_failure",
+        event_data=event_data_json(original.get("data")),
     )
 
 

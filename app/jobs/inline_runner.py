@@ -20,17 +20,19 @@ import asyncio
 import contextvars
 import dataclasses
 import datetime as dt
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import inngest
 
+from app.core import metrics
 from app.core.context import SystemActor, system_context
 from app.core.logging import get_logger
-from app.jobs.dead_letters import DeadLetterEntry, error_code_of
+from app.jobs.dead_letters import DeadLetterEntry, error_code_of, event_data_json
 from app.jobs.events.base import PlatformEvent
 from app.jobs.failure_report import report_failure
-from app.jobs.job_context import InlineJobContext
+from app.jobs.job_context import InlineJobContext, run_span
 from app.jobs.registry import Worker, WorkerRegistry
 from app.jobs.retry_delay import retry_delay
 
@@ -73,6 +75,10 @@ class _Trigger:
         return cls(
             f"cron-{worker.fn_id}-{stamp}", CRON_EVENT_NAME, category, None, {}, None
         )
+
+
+def new_run_id() -> str:
+    return f"inline-{uuid.uuid4().hex}"
 
 
 class InlineRunner:
@@ -128,15 +134,43 @@ class InlineRunner:
             raise ValueError(f"{worker.fn_id} is not a cron worker")
         return await self._run_worker(worker, _Trigger.of_tick(worker, tick))
 
-    async def _run_worker(self, worker: Worker, trigger: _Trigger) -> bool:
+    async def run_again(
+        self,
+        worker: Worker,
+        event_id: str,
+        event: PlatformEvent | None,
+        run_id: str,
+    ) -> bool:
+        """An operator's replay (app/jobs/dead_letter_ops.py): one new run
+        `run_id` of `worker` for the original event (same id), or for a cron
+        tick now when `event` is None; True when it completed."""
+        if event is not None:
+            trigger = _Trigger.of_event(event_id, event)
+        else:
+            trigger = _Trigger.of_tick(worker, dt.datetime.now(dt.UTC))
+        return await self._run_worker(worker, trigger, run_id)
+
+    async def _run_worker(
+        self, worker: Worker, trigger: _Trigger, run_id: str | None = None
+    ) -> bool:
         token = _depth.set(max(_depth.get(), 1))
+        started = time.perf_counter()
         try:
-            return await self._attempts(worker, trigger)
+            with run_span(worker.fn_id, "inline", trigger.event_name):
+                ok = await self._attempts(worker, trigger, run_id)
         finally:
             _depth.reset(token)
+        outcome = "completed" if ok else "failed"
+        metrics.inline_runs.labels(worker.fn_id, outcome).inc()
+        metrics.inline_run_duration.labels(worker.fn_id).observe(
+            time.perf_counter() - started
+        )
+        return ok
 
-    async def _attempts(self, worker: Worker, trigger: _Trigger) -> bool:
-        run_id = f"inline-{uuid.uuid4().hex}"
+    async def _attempts(
+        self, worker: Worker, trigger: _Trigger, run_id: str | None = None
+    ) -> bool:
+        run_id = run_id or new_run_id()
         attempts = worker.retries_or(self._runtime.settings.INNGEST_RETRIES) + 1
         actor = SystemActor(
             function_id=worker.fn_id,
@@ -199,6 +233,7 @@ class InlineRunner:
             attempts=attempts,
             mode="inline",
             recorded_by="inline",
+            event_data=event_data_json(trigger.data),
         )
         tags = {
             "function_id": worker.fn_id,

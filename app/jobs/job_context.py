@@ -9,16 +9,49 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import inngest
+from opentelemetry import context as otel_context
 
+from app.core import tracing
 from app.core.context import SystemActor
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
 
 T = TypeVar("T")
+
+
+def run_span(
+    function_id: str,
+    mode: str,
+    event_name: str | None,
+    parent: otel_context.Context | None = None,
+) -> AbstractContextManager[Any]:
+    """`job.run`: one run (inline) or one call of a run (Inngest). The SDK's
+    step interrupts pass through it as exceptions: not errors of the span."""
+    return tracing.tracer().start_as_current_span(
+        "job.run",
+        context=parent,
+        attributes={
+            "job.function_id": function_id,
+            "job.mode": mode,
+            "job.event_name": event_name or "",
+        },
+        record_exception=False,
+        set_status_on_exception=False,
+    )
+
+
+def step_span(step_id: str) -> AbstractContextManager[Any]:
+    return tracing.tracer().start_as_current_span(
+        "job.step",
+        attributes={"job.step_id": step_id},
+        record_exception=False,
+        set_status_on_exception=False,
+    )
 
 
 class JobContext(Protocol):
@@ -67,7 +100,8 @@ class InngestJobContext:
         return self._ctx.attempt
 
     async def step(self, step_id: str, fn: Callable[[], Awaitable[T]]) -> T:
-        result: T = await self._ctx.step.run(step_id, fn)
+        with step_span(step_id):
+            result: T = await self._ctx.step.run(step_id, fn)
         return result
 
     async def sleep(self, step_id: str, duration: dt.timedelta) -> None:
@@ -97,7 +131,8 @@ class InlineJobContext:
 
     async def step(self, step_id: str, fn: Callable[[], Awaitable[T]]) -> T:
         self.steps_run.append(step_id)
-        return await fn()
+        with step_span(step_id):
+            return await fn()
 
     async def sleep(self, step_id: str, duration: dt.timedelta) -> None:
         self.steps_run.append(step_id)

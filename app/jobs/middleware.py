@@ -17,6 +17,7 @@ import inngest
 import sentry_sdk
 from inngest._internal import errors as inngest_errors
 
+from app.core import metrics
 from app.core.log_sink import JOB_LOGGER
 from app.core.logging import bound_logger
 from app.jobs.dead_letters import (
@@ -24,6 +25,7 @@ from app.jobs.dead_letters import (
     DeadLetters,
     EventIdFields,
     error_code_of,
+    event_data_json,
 )
 from app.jobs.failure_report import report_failure
 from app.jobs.job_context import inngest_run_actor
@@ -35,8 +37,10 @@ def make_middleware(
     retries_by_fn: Mapping[str, int],
     id_fields_by_fn: Mapping[str, EventIdFields],
     dead_letters: DeadLetters,
+    cron_ids: frozenset[str] = frozenset(),
 ) -> Callable[[inngest.Inngest, object], inngest.Middleware]:
     log = bound_logger(JOB_LOGGER)
+    calls = metrics.inngest_calls
 
     class JobObservabilityMiddleware(inngest.Middleware):
         fn_id = ""
@@ -74,12 +78,18 @@ def make_middleware(
                 return
             error = result.error
             if error is None:
+                calls.labels(self.fn_id, "ok").inc()
                 if result.step is None:
                     log.info("job.completed", **self.fields)
+                    if self.fn_id in cron_ids:
+                        metrics.cron_last_success.labels(
+                            self.fn_id
+                        ).set_to_current_time()
                 else:
                     log.debug("job.step_completed", step=result.step.id, **self.fields)
                 return
             if result.step is not None:
+                calls.labels(self.fn_id, "retry").inc()
                 log.warning(
                     "job.step_failed",
                     step=result.step.id,
@@ -94,6 +104,7 @@ def make_middleware(
             retriable = inngest_errors.is_retriable(error)
             final = not retriable or self.attempt + 1 >= max_attempts
             fields = {"error": type(error).__name__, "final": final, **self.fields}
+            calls.labels(self.fn_id, "failed" if final else "retry").inc()
             if not final:
                 log.warning("job.attempt_failed", **fields)
                 return
@@ -111,6 +122,7 @@ def make_middleware(
                 attempts=self.attempt + 1,
                 mode="inngest",
                 recorded_by="middleware",
+                event_data=event_data_json(self.event_data),
             )
             await dead_letters.record_and_report(
                 entry,

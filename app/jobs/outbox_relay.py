@@ -19,11 +19,13 @@ import asyncio
 import dataclasses
 import datetime as dt
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 import sentry_sdk
 
+from app.core import metrics, tracing
 from app.core.config import Settings
 from app.core.logging import get_logger
 from app.db.base import utcnow
@@ -62,6 +64,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._failed_cycles = 0
+        self._gauges_at = -1e18  # monotonic time of the last gauge refresh
 
     def wake(self) -> None:
         """Ask for a cycle now (called after a commit that dispatched)."""
@@ -80,6 +83,7 @@ class OutboxRelay:
                 # every request and Inngest call copies as it starts.
                 with sentry_sdk.isolation_scope():
                     result = await self._safe_cycle()
+                    await self._after_cycle(result)
                 if (
                     result.failed == 0
                     and result.claimed == self._settings.OUTBOX_BATCH_SIZE
@@ -120,6 +124,27 @@ class OutboxRelay:
             await _wait(self._stopping, delay_ms / 1000)
         self._wake.clear()
 
+    async def _after_cycle(self, result: CycleResult) -> None:
+        if result.failed == 0:
+            metrics.relay_last_cycle.set_to_current_time()
+        refresh_s = self._settings.METRICS_OUTBOX_REFRESH_S
+        if time.monotonic() - self._gauges_at >= refresh_s:
+            await self.refresh_gauges()
+
+    async def refresh_gauges(self) -> None:
+        """Set the outbox gauges from one small query (the relay's cadence,
+        never a count per scrape)."""
+        self._gauges_at = time.monotonic()
+        try:
+            async with self._sessionmaker() as session:
+                pending, oldest = await outbox_repo.pending_stats(session)
+        except Exception as exc:  # noqa: BLE001 - the gauges wait for the next try
+            log.warning("relay.gauges_failed", error=type(exc).__name__)
+            return
+        metrics.outbox_pending.set(pending)
+        age = 0.0 if oldest is None else (self._clock() - oldest).total_seconds()
+        metrics.outbox_oldest_pending_age.set(max(age, 0.0))
+
     async def _safe_cycle(self) -> CycleResult:
         try:
             return await self.run_once()
@@ -158,13 +183,29 @@ class OutboxRelay:
         return result
 
     async def _send_group(self, rows: list[OutboxEvent]) -> bool:
+        if not tracing.enabled():
+            return await self._send_rows(rows)
+        links = [link for r in rows if (link := tracing.link_of(r.payload))]
+        with tracing.tracer().start_as_current_span(
+            "relay.send", links=links, attributes={"event.count": len(rows)}
+        ):
+            return await self._send_rows(rows)
+
+    async def _send_rows(self, rows: list[OutboxEvent]) -> bool:
+        started = time.perf_counter()
         try:
             await self._sender.send(rows)
         except SendFailedError as failure:
+            metrics.outbox_send_duration.labels("error").observe(
+                time.perf_counter() - started
+            )
             # A rejected batch says nothing about which row is bad: isolate.
             counts = failure.rejected and len(rows) == 1
             await self._record_failure(rows, failure, counts_as_rejection=counts)
             return False
+        metrics.outbox_send_duration.labels("ok").observe(time.perf_counter() - started)
+        metrics.outbox_events.labels("sent").inc(len(rows))
+        metrics.relay_last_sent.set_to_current_time()
         await self._yield_to_requests()
         async with self._sessionmaker() as session, session.begin():
             await outbox_repo.mark_sent(session, [r.id for r in rows], self._clock())
@@ -184,6 +225,7 @@ class OutboxRelay:
             for row in rows:
                 rejections = row.rejections + (1 if counts_as_rejection else 0)
                 dead = rejections >= cap
+                metrics.outbox_events.labels("dead" if dead else "failed").inc()
                 await outbox_repo.save_failure(
                     session,
                     row.id,

@@ -20,12 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 import inngest
 
+from app.core import tracing
 from app.core.context import system_context
 from app.jobs.dead_letters import EventIdFields
 from app.jobs.events.base import PlatformEvent
 from app.jobs.events.privacy import MemberErased
 from app.jobs.failure_handler import make_failure_handler
-from app.jobs.job_context import Handler, InngestJobContext, inngest_run_actor
+from app.jobs.job_context import (
+    Handler,
+    InngestJobContext,
+    inngest_run_actor,
+    run_span,
+)
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
@@ -104,6 +110,9 @@ class WorkerRegistry:
     def workers(self) -> list[Worker]:
         return list(self._workers.values())
 
+    def get(self, fn_id: str) -> Worker | None:
+        return self._workers.get(fn_id)
+
     def consumers(self, event_name: str) -> list[Worker]:
         return [w for w in self.workers if w.event and w.event.name == event_name]
 
@@ -120,7 +129,11 @@ def _to_function(worker: Worker, runtime: Runtime) -> inngest.Function[Any]:
     event_type = worker.event
 
     async def run(ctx: inngest.Context) -> Any:
-        with system_context(inngest_run_actor(worker.fn_id, ctx)):
+        parent = tracing.context_of(ctx.event.data)
+        with (
+            run_span(worker.fn_id, "inngest", ctx.event.name, parent),
+            system_context(inngest_run_actor(worker.fn_id, ctx)),
+        ):
             if event_type is None:
                 payload: Any = None
             else:

@@ -18,12 +18,14 @@ import signal
 import sys
 
 from app.core.logging import configure_logging, get_logger
+from app.core.metrics_http import start_metrics_port
 from app.core.sentry import configure_sentry
 from app.core.startup_guards import (
     enforce_startup_guards,
     exit_if_database_unreachable,
     load_settings,
 )
+from app.core.tracing import configure_tracing
 from app.db.base import utcnow
 from app.db.repositories import outbox as outbox_repo
 from app.runtime import Runtime, build_runtime
@@ -59,6 +61,7 @@ async def _run(runtime: Runtime, args: argparse.Namespace) -> int:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, runtime.relay.stop)
+            start_metrics_port(runtime.settings)  # its own /metrics (METRICS_PORT)
             await runtime.relay.run_forever()
     finally:
         await runtime.dispose()
@@ -78,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     enforce_startup_guards(settings)
     configure_sentry(settings)
+    configure_tracing(settings)
     if not settings.INNGEST_ENABLED and not (args.status or args.requeue_dead):
         log.warning("relay.inngest_disabled", hint="set INNGEST_ENABLED=true")
     try:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,8 @@ from app.core.logging import get_logger
 from app.db.leader_lock import LeaderLock
 from app.db.models.cron_run import CronOutcome
 from app.db.repositories import cron_runs as cron_runs_repo
-from app.jobs import cron_schedule
+from app.db.repositories import operations as ops_repo
+from app.jobs import cron_metrics, cron_schedule
 from app.jobs.registry import Worker
 from app.services import clock
 
@@ -39,6 +42,10 @@ log = get_logger("app.jobs.scheduler")
 LOCK_NAME = "inline-scheduler"
 # A follower retries the lock this often; a leader re-checks it at least this often.
 LOCK_POLL_S = 10.0
+# The leader writes a heartbeat each cycle (the operator status reads it).
+LEADER_HEARTBEAT = "inline-scheduler"
+LEADER_STALE_S = 3 * LOCK_POLL_S
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +77,8 @@ class CronRecorder:
         log.debug("cron.started", function_id=worker.fn_id, trigger=trigger)
         ok = await self._runner.run_cron(worker, tick)
         outcome = CronOutcome.COMPLETED if ok else CronOutcome.FAILED
+        if ok:
+            cron_metrics.completed(worker.fn_id)
         async with self._runtime.transaction() as session:
             await cron_runs_repo.finish(
                 session, worker.fn_id, tick, outcome=outcome, finished_at=clock.now()
@@ -110,6 +119,12 @@ class InlineScheduler:
             last = await cron_runs_repo.latest_ticks(
                 session, [w.fn_id for w in self._crons]
             )
+            runs = await cron_runs_repo.latest_runs(
+                session, [w.fn_id for w in self._crons]
+            )
+        for run in runs.values():
+            if run.outcome == CronOutcome.COMPLETED.value and run.finished_at:
+                cron_metrics.completed(run.function_id, run.finished_at)
         for worker in self._crons:
             self._checked[worker.fn_id] = last.get(worker.fn_id, now)
 
@@ -146,6 +161,7 @@ class InlineScheduler:
         try:
             leader = await self._lock.try_acquire()
             if leader:
+                await self._beat()
                 await self.run_due(self._now())
                 delay = min(self.seconds_to_next_tick(self._now()), LOCK_POLL_S)
             else:
@@ -154,6 +170,10 @@ class InlineScheduler:
             log.warning("scheduler.cycle_failed", error=type(exc).__name__)
             delay = LOCK_POLL_S
         await self._sleep(max(delay, 0.05))
+
+    async def _beat(self) -> None:
+        async with self._runtime.transaction() as session:
+            await ops_repo.beat(session, LEADER_HEARTBEAT, HOLDER, clock.now())
 
     def stop(self) -> None:
         self._stop.set()

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core import metrics
 from app.core.logging import get_logger
 from app.core.response_status import ResponseStatus, shared_status
 from app.jobs.replay_cache import ReplayStore
@@ -38,6 +39,12 @@ from app.jobs.signature_freshness import (
 log = get_logger("app.jobs.serve_guard")
 SIGNATURE_HEADER = b"x-inngest-signature"
 CHECKED_METHODS = frozenset({"POST", "GET", "PUT"})
+SIGNATURE_INVALID = "signature_invalid"  # refused by the SDK's own MAC check
+
+
+def count_refusal(reason: str) -> None:
+    metrics.inngest_refusals.labels(reason).inc()
+    metrics.inngest_calls.labels(metrics.NO_FUNCTION, "refused").inc()
 
 
 class InngestServeGuard:
@@ -119,10 +126,12 @@ class InngestServeGuard:
         finally:
             if answer.status == 401:  # the SDK refused the MAC
                 await self.seen.forget(header.mac, call.target, call.step)
+                count_refusal(SIGNATURE_INVALID)
 
     async def _refuse(
         self, reason: Refusal, method: str, scope: Scope, receive: Receive, send: Send
     ) -> None:
         log.warning("inngest.request_refused", reason=reason.value, method=method)
+        count_refusal(reason.value)
         response = JSONResponse({"message": "Unauthorized"}, status_code=401)
         await response(scope, receive, send)

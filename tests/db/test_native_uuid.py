@@ -1,7 +1,7 @@
-"""PortableUUID and migration 0009: native `uuid` on PostgreSQL, text on SQLite.
+"""PortableUUID and migration 0010: native `uuid` on PostgreSQL, text on SQLite.
 
 The migration test runs the real Alembic chain on a throwaway PostgreSQL
-database: rows written as text before 0009 come out as uuid after it, foreign
+database: rows written as text before 0010 come out as uuid after it, foreign
 keys and cascades still hold, text ids (outbox, event ids) stay text, and the
 downgrade brings the text back.
 """
@@ -27,11 +27,11 @@ from app.db.base import Base, PortableUUID
 from app.db.models import Gym
 from tests.support import databases
 
-MIGRATION = databases.ROOT / "migrations" / "versions" / "0009_native_uuid.py"
+MIGRATION = databases.ROOT / "migrations" / "versions" / "0010_native_uuid.py"
 
 
-def migration_0009() -> Any:
-    spec = importlib.util.spec_from_file_location("migration_0009", MIGRATION)
+def migration_0010() -> Any:
+    spec = importlib.util.spec_from_file_location("migration_0010", MIGRATION)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -46,7 +46,7 @@ def test_the_migration_converts_exactly_the_models_uuid_columns() -> None:
         )
         for table in Base.metadata.sorted_tables
     }
-    assert {t: c for t, c in in_models.items() if c} == migration_0009().UUID_COLUMNS
+    assert {t: c for t, c in in_models.items() if c} == migration_0010().UUID_COLUMNS
 
 
 def test_a_string_that_is_no_uuid_is_refused_before_the_database() -> None:
@@ -136,18 +136,18 @@ SEED = [
 ]
 
 
-def test_0009_converts_rows_keys_and_back(postgres_url: str) -> None:
+def test_0010_converts_rows_keys_and_back(postgres_url: str) -> None:
     alembic(postgres_url, "upgrade", "0005")
     sql(postgres_url, *SEED)
     assert column_types(postgres_url)[("members", "id")] == "character varying"
 
-    alembic(postgres_url, "upgrade", "0009")
+    alembic(postgres_url, "upgrade", "0010")
     types = column_types(postgres_url)
-    for table, columns in migration_0009().UUID_COLUMNS.items():
+    for table, columns in migration_0010().UUID_COLUMNS.items():
         for column in columns:
             assert types[(table, column)] == "uuid", (table, column)
     uuid_columns = {
-        (t, c) for t, cs in migration_0009().UUID_COLUMNS.items() for c in cs
+        (t, c) for t, cs in migration_0010().UUID_COLUMNS.items() for c in cs
     }
     assert {k for k, v in types.items() if v == "uuid"} == uuid_columns
     assert types[("outbox_events", "id")] == "character varying"
@@ -181,13 +181,13 @@ def test_0009_converts_rows_keys_and_back(postgres_url: str) -> None:
     assert row["post_id"] == uuid.UUID(POST)
 
 
-def test_migrations_are_at_0009(tmp_path: Path) -> None:
+def test_migrations_are_at_0010(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
     alembic(url, "upgrade", "head")  # a no-op on SQLite, which keeps text
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.connect() as conn:
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0009"
+        assert version.scalar_one() == "0010"
         columns = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns("gyms")}
     engine.dispose()
     assert str(columns["id"]) == "VARCHAR(36)"

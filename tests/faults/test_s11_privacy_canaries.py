@@ -6,7 +6,9 @@ the event key and the signing key.
 Paths: a validation error, an unhandled exception in a route (health values
 in its body, query and locals), a worker step failing with health values in
 its locals, a provider error whose body carries the canaries, a wearable
-token, and the relay's sends (the event key is in the event-API URL).
+token, and the relay's sends (the event key is in the event-API URL). The metrics
+exposition (`/metrics`) carries none of them either, and its labels stay
+bounded (route templates, registered function ids).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable
 
@@ -35,6 +38,7 @@ from tests.e2e import sync_social as ss
 from tests.faults.harness import clone_registry
 from tests.inngest_server import InngestServer, RunStatus
 from tests.support.api_world import build_world
+from tests.support.metrics_scrape import scrape
 from tests.support.sentry_capture import CapturingTransport
 from tests.support.serving import serve
 
@@ -44,6 +48,9 @@ HRV = "HRV_CANARY_4242"
 TOKEN = "tok_CANARY_9f8e7d"
 EVENT_KEY = "EVENTKEY_CANARY_1234567890"
 WAIT_S = 30.0
+# A route label: "unmatched", or a template of literal segments and {params}.
+TEMPLATE = re.compile(r"unmatched|(/([a-z0-9_.-]+|\{[a-z_]+(:path)?\}))+")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
 
 class CanaryProbe(PlatformEvent):
@@ -156,6 +163,7 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
             [sync] = await server.wait_for_runs("sync-wearable-data", timeout=WAIT_S)
             [leaky] = await server.wait_for_runs("canary-leaky", timeout=WAIT_S)
             await server.drain(timeout=WAIT_S)
+            metrics = await scrape(base)
         runs = [
             {
                 "output": r.output,
@@ -184,6 +192,7 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
         "event payloads": json.dumps(events, default=str),
         "runs (error bodies, step outputs)": json.dumps(runs, default=str),
         "response bodies": json.dumps(bodies),
+        "metrics": metrics.text,
     }
     found = {
         f"{what} in {where}"
@@ -193,6 +202,19 @@ async def test_canaries_reach_no_log_sentry_payload_or_error_body(
     }
     assert found == set()
     assert "metric_unavailable" in places["runs (error bodies, step outputs)"]
+    # Metric labels stay bounded: route templates (of the apps this process
+    # built), registered function ids; never a raw path or an id.
+    templates = set(app.openapi()["paths"])
+    routes = metrics.label_values("route")
+    assert templates & routes  # this app's requests are counted by template
+    assert {r for r in routes if not TEMPLATE.fullmatch(r)} == set()
+    functions = {w.fn_id for w in registry_with_canary_worker().workers}
+    assert functions & metrics.label_values("function")
+    assert {f for f in metrics.label_values("function") if UUID.search(f)} == set()
+    failed = metrics.value(
+        "gymjobs_inngest_calls_total", function="canary-leaky", outcome="failed"
+    )
+    assert failed >= 1  # counted (per process: both backends add to it)
     # The route crash's event: the SDK collected no header, cookie, query
     # string, body or user of the request (data_collection, app/core/sentry.py).
     [crash] = [

@@ -9,6 +9,11 @@ from app.db.models.dead_letter import DeadLetter
 from app.db.models.erasure import ErasedMember
 from app.db.models.gym import Gym, Member, MembershipPause
 from app.db.models.idempotency_key import IdempotencyKey
+from app.db.models.operations import (
+    ActionOutcome,
+    OperatorAction,
+    OperatorHeartbeat,
+)
 from app.db.models.outbox import OutboxEvent, OutboxStatus
 from app.db.models.score import PersonalRecord, Score
 from app.db.models.seen_signature import SeenSignature
@@ -29,6 +34,7 @@ from app.db.models.wearable import (
 from app.db.models.workout import Workout, WorkoutSet
 
 __all__ = [
+    "ActionOutcome",
     "Alert",
     "AlertKind",
     "AlertStatus",
@@ -48,6 +54,8 @@ __all__ = [
     "MembershipPause",
     "Notification",
     "NotificationBatch",
+    "OperatorAction",
+    "OperatorHeartbeat",
     "OutboxEvent",
     "OutboxStatus",
     "PersonalRecord",

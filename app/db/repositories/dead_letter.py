@@ -46,6 +46,7 @@ async def delete_mentioning(session: AsyncSession, member_id: str) -> int:
             or_(
                 DeadLetter.resource_id == member_id,
                 DeadLetter.event_id.contains(member_id, autoescape=True),
+                DeadLetter.event_data.contains(member_id, autoescape=True),
             )
         )
         .execution_options(synchronize_session=False)

@@ -142,6 +142,25 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     return {status: int(count) for status, count in rows.all()}
 
 
+async def pending_stats(session: AsyncSession) -> tuple[int, dt.datetime | None]:
+    """How many rows are pending, and the oldest one's creation time."""
+    row = (
+        await session.execute(
+            select(func.count(), func.min(OutboxEvent.created_at)).where(
+                OutboxEvent.status == OutboxStatus.PENDING.value
+            )
+        )
+    ).one()
+    oldest: object = row[1]
+    if isinstance(oldest, str):  # SQLite's min() may bypass the column type
+        oldest = dt.datetime.fromisoformat(oldest)
+    if not isinstance(oldest, dt.datetime):
+        return int(row[0]), None
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return int(row[0]), oldest
+
+
 async def oldest_pending_at(session: AsyncSession) -> dt.datetime | None:
     return await session.scalar(
         select(func.min(OutboxEvent.created_at)).where(

@@ -15,6 +15,8 @@ from typing import Annotated, Any, ClassVar, Self
 import inngest
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
+from app.core.tracing import without_trace
+
 NAME_PATTERN = re.compile(
     r"^platform/(scoring|alerts|sync|social|privacy)\.[a-z][a-z0-9-]*$"
 )
@@ -105,7 +107,7 @@ class PlatformEvent(BaseModel):
 
     @classmethod
     def from_inngest(cls, event: inngest.Event) -> Self:
-        return cls.from_payload(dict(event.data))
+        return cls.from_payload(without_trace(event.data))
 
 
 def event_class(name: str) -> type[PlatformEvent]:

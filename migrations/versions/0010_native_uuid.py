@@ -9,8 +9,8 @@ outbox_events.id and dead_letters.event_id (event ids such as `name:key`),
 run ids, resource_id, member_ids, object_id / lead_actor_id of the social
 notification tables (typed `str`), erased_members.member_digest.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07
 """
 
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.engine.interfaces import ReflectedForeignKeyConstraint
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,6 +28,7 @@ UUID_COLUMNS: dict[str, tuple[str, ...]] = {
     "gyms": ("id",),
     "members": ("id", "gym_id", "coach_id"),
     "membership_pauses": ("id", "member_id"),
+    "operator_actions": ("id",),
     "alerts": ("id", "gym_id", "member_id", "acknowledged_by"),
     "notifications": ("id", "recipient_id", "alert_id"),
     "applied_interactions": ("interaction_id", "recipient_id"),
