@@ -18,6 +18,8 @@ MAKE = re.compile(r"\bmake ([a-z][a-z-]*)")
 MODULE = re.compile(r"python -m (app(?:\.[a-z_]+)+)")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 TARGET = re.compile(r"^([a-z][a-z-]*):", re.MULTILINE)
+# A code block whose first line names its source: `# app/….py (abridged)`.
+SOURCE = re.compile(r"^# (app/[\w/]+\.py)\b")
 
 
 def ids(paths: list[Path]) -> list[str]:
@@ -47,6 +49,18 @@ def test_python_code_blocks_compile(page: Path) -> None:
     for language, body in FENCE.findall(text):
         if language in ("python", "py"):
             compile(body, f"{page.name} code block", "exec")  # raises if it does not
+
+
+@pytest.mark.parametrize("page", DOCS, ids=ids(DOCS))
+def test_code_quoted_from_a_source_file_is_in_it(page: Path) -> None:
+    """A block that names its file (`# app/….py`) shows only lines of it."""
+    for language, body in FENCE.findall(page.read_text(encoding="utf-8")):
+        named = SOURCE.match(body)
+        if language != "python" or named is None:
+            continue
+        source = {line.strip() for line in (ROOT / named[1]).read_text().splitlines()}
+        shown = [line.strip() for line in body.splitlines()[1:]]
+        assert [s for s in shown if s not in source and s != "..."] == []
 
 
 @pytest.mark.parametrize("page", DOCS, ids=ids(DOCS))
@@ -90,3 +104,6 @@ def test_the_checks_catch_what_they_are_for(tmp_path: Path) -> None:
     with pytest.raises(SyntaxError):
         compile(body, "sample", "exec")
     assert "make sure" not in code_text("Make sure `x` works; make sure.")
+    named = SOURCE.match("# app/api/routes/check_ins.py (abridged)\n@router")
+    assert named is not None
+    assert named[1] == "app/api/routes/check_ins.py"
