@@ -43,6 +43,16 @@ def test_every_page_is_checked() -> None:
         assert page in names
 
 
+@pytest.mark.parametrize("page", ["README.md", "docs/architecture.md"])
+def test_the_layout_names_every_app_package(page: str) -> None:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    layout = text.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    packages = sorted(
+        p.name for p in (ROOT / "app").iterdir() if (p / "__init__.py").exists()
+    )
+    assert [name for name in packages if f"{name}/" not in layout] == []
+
+
 @pytest.mark.parametrize("page", DOCS, ids=ids(DOCS))
 def test_python_code_blocks_compile(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
