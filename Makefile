@@ -9,7 +9,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 # ARGS passes extra arguments to a command: make cron ARGS="run alerts-churn-scan-daily"
 ARGS ?=
-.PHONY: help install lock lock-check deps-check migrate run relay demo token cron deadletters status test test-fast lint fmt typecheck check k8s-check bench container-test clean
+.PHONY: help install lock lock-check deps-check migrate run relay demo token cron deadletters status catalog test test-fast lint fmt typecheck check k8s-check bench container-test clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ deadletters: migrate ## dead letters and dead events (ARGS="replay <id>", "list"
 
 status: migrate ## outbox lag, relay, cron leader, each cron's last run
 	$(BIN)/python -m app.cli status
+
+catalog: install ## write docs/events.md (events, payloads, consumers, crons) from the code
+	$(BIN)/python -m app.cli catalog
 
 test: install ## the whole test suite (SQLite + PostgreSQL when reachable), with coverage of app/
 	$(BIN)/pytest --cov --cov-report=term

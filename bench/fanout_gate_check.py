@@ -1,7 +1,7 @@
 """SQLite fan-out to 10,000 followers, 3 repeats: `python -m bench.fanout_gate_check`.
 
 Run it twice, with and without `SQLITE_WRITER_GATE=false`, to see what the
-writer gate costs the write-heaviest worker (README, "Results").
+writer gate costs the write-heaviest worker (docs/benchmarks.md, "Latest results").
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 - it parses as YAML and has the services the scale-out path needs;
 - every environment variable given to a service running our image is a field
   of the app's `Settings` (a typo would be silently ignored at run time);
-- every `${VAR}` it interpolates is documented in the README's "Scale-out";
+- every `${VAR}` it interpolates is documented in docs/operations.md,
+  "Scale-out with compose";
 - the app services never set INNGEST_DEV (it turns signature checks off).
 
 Exit status 0 when clean; the problems are printed otherwise.
@@ -34,6 +35,8 @@ REQUIRED_SERVICES = {
 }
 OUR_IMAGE_COMMANDS = {"migrate", "app", "relay"}
 INTERPOLATION = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?:[:?\-][^}]*)?\}")
+# The section of docs/operations.md that documents every compose variable.
+SECTION = "Scale-out with compose"
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -52,7 +55,7 @@ def _environment(service: dict[str, Any]) -> dict[str, Any]:
     return env
 
 
-def problems(compose_path: Path, readme_path: Path) -> list[str]:
+def problems(compose_path: Path, docs_path: Path) -> list[str]:
     found: list[str] = []
     data = load(compose_path)
     services: dict[str, Any] = data.get("services") or {}
@@ -76,13 +79,13 @@ def problems(compose_path: Path, readme_path: Path) -> list[str]:
         server_env = _environment(services.get("inngest") or {})
         if app_env.get(key) != server_env.get(key):
             found.append(f"{key} differs between the app and the inngest service")
-    scale_out = _section(readme_path.read_text(), "Scale-out")
+    scale_out = _section(docs_path.read_text(), SECTION)
     if scale_out is None:
-        found.append("README has no 'Scale-out' section")
+        found.append(f"{docs_path.name} has no '{SECTION}' section")
     else:
         for var in sorted(set(INTERPOLATION.findall(compose_path.read_text()))):
             if f"`{var}`" not in scale_out:
-                found.append(f"${{{var}}} is not documented in README 'Scale-out'")
+                found.append(f"${{{var}}} is not documented in '{SECTION}'")
     return found
 
 
@@ -92,7 +95,7 @@ def _section(text: str, title: str) -> str | None:
 
 
 def main() -> int:
-    found = problems(ROOT / "compose.yaml", ROOT / "README.md")
+    found = problems(ROOT / "compose.yaml", ROOT / "docs" / "operations.md")
     for problem in found:
         sys.stdout.write(f"compose.yaml: {problem}\n")
     if not found:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the Dockerfile and smoke-test the image with podman (`make container-test`).
 #
-# For machines without a Docker engine or registry access (see README,
-# "Container"): the base image is a local Debian bookworm + Python 3.11 made
+# For machines without a Docker engine or registry access (see docs/container.md,
+# "Build and run"): the base image is a local Debian bookworm + Python 3.11 made
 # with debootstrap and cached under .cache/, passed as the BASE_IMAGE build
 # argument; podman runs with vfs storage, runc and the host network. Users
 # build with plain `docker build .` (the Dockerfile's default base).

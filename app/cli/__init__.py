@@ -5,7 +5,9 @@
 - `demo`: fill the database with a demo gym and print first API calls;
 - `deadletters`: list, show, replay or discard dead letters and dead outbox
   events (audited; a replay runs once however often it is asked);
-- `status`: outbox lag, the relay's last send, the cron leader, each cron.
+- `status`: outbox lag, the relay's last send, the cron leader, each cron;
+- `catalog`: write docs/events.md from the event and worker registry
+  (`--check`: exit 1 when it is stale).
 
 `token` and `demo` refuse to run with APP_ENV=production.
 """

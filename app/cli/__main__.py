@@ -1,4 +1,4 @@
-"""`python -m app.cli {cron,token,demo,deadletters,status}`: see app/cli/__init__.py."""
+"""`python -m app.cli {cron,token,demo,deadletters,status,catalog}`: see app/cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TypeVar
 from app.cli import cron, deadletters, demo, tokens
 from app.cli.bootstrap import command_settings, out
 from app.core.errors import AppError
+from app.jobs import catalog
 from app.jobs.operator_status import operator_status
 from app.runtime import Runtime, build_runtime
 
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         "--members", type=int, default=demo.DEFAULT_MEMBERS, help="members (6-60)"
     )
     demo_cmd.add_argument("--base-url", default="http://127.0.0.1:8000")
+    catalog_cmd = commands.add_parser(
+        "catalog", help="write docs/events.md from the event and worker registry"
+    )
+    catalog_cmd.add_argument(
+        "--check", action="store_true", help="exit 1 when docs/events.md is stale"
+    )
     deadletters.add_parser(commands)
     return parser
 
@@ -58,6 +65,17 @@ def _with_runtime(runtime: Runtime, work: Callable[[Runtime], Awaitable[T]]) -> 
     return asyncio.run(run())
 
 
+def _catalog(*, check: bool) -> int:
+    path = catalog.CATALOG_PATH
+    if check:
+        fresh = path.exists() and path.read_text(encoding="utf-8") == catalog.render()
+        out(f"{path.name}: {'up to date' if fresh else 'stale: run make catalog'}")
+        return 0 if fresh else 1
+    changed = catalog.write(path)
+    out(f"{path.name}: {'written' if changed else 'unchanged'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "token":
@@ -69,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         return 0
+    if args.command == "catalog":
+        return _catalog(check=args.check)
     if args.command == "demo":
         settings = command_settings(dev_only="demo")
         if not 6 <= args.members <= 60:

@@ -3,7 +3,7 @@
 uvicorn's access logger is switched off (app/core/logging.py). It builds a
 stdlib record, with a walk up the caller's frames, for every request before
 any filter can drop it: about 20 µs, paid on every Inngest step call even
-when the line is then dropped (README, "Benchmarks"). Ours is a structlog
+when the line is then dropped (docs/benchmarks.md). Ours is a structlog
 line with the request's fields, built only when it is written:
 
 - API requests (`AccessLog`): every one (`LOG_ACCESS=false`: only those

@@ -13,7 +13,7 @@ Inngest no-op call (~150 container allocations) that is a collection every
 few calls, each scanning the objects of the calls then in flight. Every 5,000
 (`GC_YOUNG_THRESHOLD`) it is a seventh as many collections for about the same
 objects scanned each time: measured over HTTP, 52 → 33 µs of GC per no-op
-call and ~25 µs less CPU per call (README, "Benchmarks"). Past ~10,000 each
+call and ~25 µs less CPU per call (docs/benchmarks.md). Past ~10,000 each
 collection scans more and the gain goes again. Garbage in reference cycles
 lives a little longer; nothing else changes.
 """

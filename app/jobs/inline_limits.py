@@ -1,7 +1,7 @@
 """What inline mode does with each thing it cannot do the way Inngest does.
 
-Said once at startup (the `inline.mode` line) and in the README's modes
-section. Built from the registry, so a new flow-control option in use shows up.
+Said once at startup (the `inline.mode` line) and in docs/inline-mode.md.
+Built from the registry, so a new flow-control option in use shows up.
 """
 
 from __future__ import annotations

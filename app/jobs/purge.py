@@ -4,11 +4,13 @@ Under Inngest the daily `privacy-purge-expired-records` cron does this. In
 inline mode there are no crons: run this from the platform's scheduler (a
 Kubernetes CronJob, a systemd timer) instead. Same windows and batches
 (app/services/retention.py), each batch its own transaction, until every
-store is done; prints the rows deleted per store as JSON.
+store is done; prints the rows deleted per store as JSON (once, on stdout;
+the log line carries only the total).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import json
@@ -48,7 +50,19 @@ async def _run(runtime: Runtime) -> dict[str, int]:
         await runtime.dispose()
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="python -m app.jobs.purge",
+        description=(
+            "Delete the rows past their retention window (RETENTION_* settings),"
+            " in batches of RETENTION_BATCH_SIZE, and print the rows deleted"
+            " per store as JSON."
+        ),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    _parser().parse_args(argv)  # --help prints and exits before any work
     settings = load_settings()
     configure_logging(settings)
     enforce_startup_guards(settings)
@@ -58,7 +72,7 @@ def main() -> int:
     except Exception as exc:
         exit_if_database_unreachable(exc)  # one line, no traceback
         raise
-    log.info("retention.purged", deleted=deleted)
+    log.info("retention.purged", total=sum(deleted.values()))
     print(json.dumps({"deleted": deleted}))  # noqa: T201 - CLI output
     return 0
 

@@ -4,7 +4,7 @@ Use it when the web processes run with OUTBOX_RELAY_IN_PROCESS=false, or to
 inspect and repair the outbox:
 
     python -m app.jobs.relay               # run until SIGTERM/SIGINT
-    python -m app.jobs.relay --once        # one cycle, then exit
+    python -m app.jobs.relay --once        # one cycle, then exit (1: a send failed)
     python -m app.jobs.relay --status      # counts per status, oldest pending
     python -m app.jobs.relay --requeue-dead
 """
@@ -57,6 +57,7 @@ async def _run(runtime: Runtime, args: argparse.Namespace) -> int:
         elif args.once:
             result = await runtime.relay.run_once()
             print(json.dumps(result.__dict__))  # noqa: T201
+            return 1 if result.failed else 0  # a cron or a script sees the failure
         else:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):

@@ -9,8 +9,8 @@
 | processed webhook deliveries | `RETENTION_IDEMPOTENCY_HOURS` (48) | received |
 
 Pending outbox rows (events not sent yet) and webhook deliveries not processed
-yet are kept whatever their age. The windows are those of reliability.md §6;
-an idempotency record outlives Inngest's 24 h de-duplication window, so a
+yet are kept whatever their age. The windows: docs/security.md, "Privacy and
+retention"; an idempotency record outlives Inngest's 24 h de-duplication window, so a
 redelivery inside it still finds its record.
 """
 

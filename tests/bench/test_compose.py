@@ -20,9 +20,11 @@ def _checker() -> ModuleType:
     return module
 
 
-def test_compose_yaml_is_consistent_with_settings_and_readme() -> None:
+def test_compose_yaml_is_consistent_with_settings_and_docs() -> None:
     checker = _checker()
-    assert checker.problems(ROOT / "compose.yaml", ROOT / "README.md") == []
+    assert (
+        checker.problems(ROOT / "compose.yaml", ROOT / "docs" / "operations.md") == []
+    )
 
 
 def test_the_checker_catches_typos_dev_mode_and_undocumented_variables(
@@ -38,7 +40,7 @@ def test_the_checker_catches_typos_dev_mode_and_undocumented_variables(
     assert broken != text
     compose = tmp_path / "compose.yaml"
     compose.write_text(broken)
-    found = checker.problems(compose, ROOT / "README.md")
+    found = checker.problems(compose, ROOT / "docs" / "operations.md")
     assert "service app sets INNGEST_DEV (no signatures)" in found
     assert "service app: INNGEST_SIGNNG_KEY is not an app setting" in found
-    assert "${UNDOCUMENTED_VAR} is not documented in README 'Scale-out'" in found
+    assert "${UNDOCUMENTED_VAR} is not documented in 'Scale-out with compose'" in found

@@ -206,7 +206,7 @@ async def run_outage(
     assert report["distinct_received"] == count
     assert report["lost"] == 0
     if not check_latency:
-        return  # the default suite asserts no timing (the bench does; see README)
+        return  # the default suite asserts no timing (the bench does; see docs/benchmarks.md)
     # Dispatch never waits on Inngest: during the outage the typical request
     # is as fast as outside it, and even the slowest 1 % stay under one send
     # attempt's timeout (300 ms), which any inline call to Inngest would cost.
