@@ -163,7 +163,7 @@ def enforce_startup_guards(
                 "crons": "run by the in-process scheduler (one leader process)"
                 if settings.INLINE_SCHEDULER
                 else list(cron_function_ids),
-                "sleeps": "skipped: inline work has no timer",
+                "step_timers": "skipped: inline work has no timer",
                 "durable_retries": "in-process only; a crash loses the work",
                 "flow_control": "concurrency, throttle and cancel are not enforced",
             },

@@ -90,7 +90,7 @@ def test_inline_mode_in_production_starts_but_says_what_cannot_run(
         assert "in-process scheduler" in crons
     else:
         assert crons == ["alerts-churn-scan-daily"]
-    assert {"sleeps", "durable_retries"} <= set(warning["cannot_run_inline"])
+    assert {"step_timers", "durable_retries"} <= set(warning["cannot_run_inline"])
 
 
 def test_outside_production_nothing_is_refused() -> None:
