@@ -26,10 +26,20 @@ START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 25.0
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nobody listens on, never one this process handed out
+    before: two servers created before either started once got the same port
+    (the first was free again until its server bound it)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def cpu_split() -> tuple[set[int] | None, set[int] | None]:

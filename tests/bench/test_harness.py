@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import socket
 import uuid
 from collections.abc import AsyncIterator
 
@@ -157,3 +158,21 @@ async def test_bench_registry_adds_the_noop_to_every_real_worker() -> None:
     check_in = uuid.uuid4()
     event = CheckInRecorded(member_id=uuid.uuid4(), check_in_id=check_in)
     assert await NoDispatch()(event) == [f"{event.name}:{check_in}"]
+
+
+def test_free_port_never_hands_out_the_same_port_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel may give a just-closed port 0 again: two servers created
+    before either started once got the same port (address already in use)."""
+    from bench import procs
+
+    ports = iter([41000, 41000, 41001])
+
+    class Reused(socket.socket):
+        def getsockname(self) -> tuple[str, int]:
+            return ("127.0.0.1", next(ports))
+
+    monkeypatch.setattr(socket, "socket", Reused)
+    monkeypatch.setattr(procs, "_HANDED_OUT", set())
+    assert [procs.free_port(), procs.free_port()] == [41000, 41001]
