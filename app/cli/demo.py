@@ -63,13 +63,14 @@ class DemoGym:
 
 async def run_demo(runtime: Runtime, *, members: int) -> DemoGym:
     plan = plan_gym(clock.utc_today(), members)
+    # One boundary for both halves: written directly before it, logged after.
+    cutoff = clock.now() - dt.timedelta(days=RECENT_DAYS)
     async with runtime.transaction() as session:
         if await member_repo.get_gym(session, plan.gym_id) is not None:
             return DemoGym(plan, created=False)
         _add_people(session, plan)
         await session.flush()
-        _add_past(session, plan)
-    cutoff = clock.now() - _days(RECENT_DAYS)
+        _add_past(session, plan, cutoff)
     for person in plan.members:
         await _log_recent(runtime, person, cutoff)
     await _connect_wearables(runtime, plan)
@@ -79,10 +80,6 @@ async def run_demo(runtime: Runtime, *, members: int) -> DemoGym:
     [churn] = [w for w in runtime.registry.workers if w.fn_id == CHURN_CRON]
     await CronRecorder(runtime, runner).run(churn, clock.now(), "manual")
     return DemoGym(plan, created=True)
-
-
-def _days(n: int) -> dt.timedelta:
-    return dt.timedelta(days=n)
 
 
 def _add_people(session: AsyncSession, plan: GymPlan) -> None:
@@ -118,8 +115,7 @@ def _person(
     )
 
 
-def _add_past(session: AsyncSession, plan: GymPlan) -> None:
-    cutoff = clock.now() - _days(RECENT_DAYS)
+def _add_past(session: AsyncSession, plan: GymPlan, cutoff: dt.datetime) -> None:
     for person in plan.members:
         for workout in person.workouts:
             if workout.performed_at < cutoff:
