@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -25,6 +26,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from app.services.errors import FieldRequiredError
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -91,3 +94,13 @@ ShortText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
     AfterValidator(_printable),
 ]
+
+
+def sent_fields(body: BaseModel, *, not_null: Iterable[str]) -> dict[str, Any]:
+    """The fields a request set (a PATCH's changes, or a create's values);
+    null for one of `not_null` is a 422 naming that field."""
+    values = body.model_dump(exclude_unset=True)
+    for field in not_null:
+        if field in values and values[field] is None:
+            raise FieldRequiredError(field)
+    return values

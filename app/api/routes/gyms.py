@@ -10,9 +10,8 @@ from fastapi import APIRouter
 from pydantic import ConfigDict, Field
 
 from app.api.deps import AdminDep, CallerDep, SessionDep
-from app.api.schema import ApiSchema, IanaTimeZone, ShortText
+from app.api.schema import ApiSchema, IanaTimeZone, ShortText, sent_fields
 from app.services import gyms
-from app.services.errors import FieldRequiredError
 
 router = APIRouter(prefix="/api/v1/gyms", tags=["gyms"])
 
@@ -62,9 +61,6 @@ async def read_gym(
 async def update_gym(
     gym_id: uuid.UUID, body: GymUpdate, caller: CallerDep, session: SessionDep
 ) -> GymRead:
-    changes = body.model_dump(exclude_unset=True)
-    for field, value in changes.items():
-        if value is None:
-            raise FieldRequiredError(field)
+    changes = sent_fields(body, not_null=gyms.GYM_FIELDS)
     gym = await gyms.reachable_gym(session, caller, gym_id)
     return GymRead.model_validate(await gyms.update_gym(session, gym, changes))

@@ -18,7 +18,7 @@ from app.api.pagination import (
     next_cursor,
     parse_cursor,
 )
-from app.api.schema import ApiSchema, IanaTimeZone, ShortText
+from app.api.schema import ApiSchema, IanaTimeZone, ShortText, sent_fields
 from app.core.errors import ForbiddenError
 from app.core.security import Role
 from app.db.models.gym import Member, MembershipPause
@@ -26,7 +26,6 @@ from app.db.repositories.roster import RosterFilter
 from app.domain.churn import ContractKind, Suppression
 from app.domain.values import Sex
 from app.services import gyms, people, roster
-from app.services.errors import FieldRequiredError
 
 router = APIRouter(prefix="/api/v1", tags=["people"])
 MembershipStatus = Literal["active", "trial", "cancelled"]
@@ -161,14 +160,6 @@ class PauseRead(ApiSchema):
     created_at: dt.datetime
 
 
-def _changes(body: PersonFields) -> dict[str, object]:
-    changes = body.model_dump(exclude_unset=True)
-    for field in NOT_NULL & set(changes):
-        if changes[field] is None:
-            raise FieldRequiredError(field)
-    return changes
-
-
 @router.post("/gyms/{gym_id}/members", status_code=201)
 async def add_person(
     gym_id: uuid.UUID,
@@ -179,7 +170,7 @@ async def add_person(
 ) -> PersonRead:
     """Owners of the gym and platform admins add members, coaches and owners."""
     gym = await gyms.reachable_gym(session, caller, gym_id)
-    values = _changes(body)
+    values = sent_fields(body, not_null=NOT_NULL)
     user_id = values.pop("user_id")
     assert isinstance(user_id, uuid.UUID)  # noqa: S101 - validated by the schema
     person = await people.add_person(
@@ -261,7 +252,11 @@ async def update_person(
     """Profile fields: the person (and owners); membership fields: staff."""
     person = await people.reachable_person(session, caller, member_id)
     updated = await people.update_person(
-        session, runtime.dispatcher, caller, person, _changes(body)
+        session,
+        runtime.dispatcher,
+        caller,
+        person,
+        sent_fields(body, not_null=NOT_NULL),
     )
     return PersonRead.of(updated)
 
