@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models.cron_run import CronOutcome, CronRun
 from app.db.repositories.dialect_insert import insert_for
+from app.db.repositories.latest import newest_per_key
 
 
 async def claim(
@@ -58,18 +59,8 @@ async def latest_runs(
     session: AsyncSession, function_ids: Sequence[str]
 ) -> dict[str, CronRun]:
     """Each function's most recent run (by start time)."""
-    newest = (
-        select(CronRun.function_id, func.max(CronRun.started_at).label("started"))
-        .where(CronRun.function_id.in_(list(function_ids)))
-        .group_by(CronRun.function_id)
-        .subquery()
-    )
-    rows = await session.scalars(
-        select(CronRun).join(
-            newest,
-            (CronRun.function_id == newest.c.function_id)
-            & (CronRun.started_at == newest.c.started),
-        )
+    rows = await newest_per_key(
+        session, CronRun, CronRun.function_id, CronRun.started_at, function_ids
     )
     return {row.function_id: row for row in rows}
 
@@ -77,22 +68,10 @@ async def latest_runs(
 async def latest_ticks(
     session: AsyncSession, function_ids: Sequence[str]
 ) -> dict[str, dt.datetime]:
-    """Each function's latest claimed tick."""
+    """Each function's latest claimed tick (aware UTC: max keeps the type)."""
     rows = await session.execute(
         select(CronRun.function_id, func.max(CronRun.scheduled_for))
         .where(CronRun.function_id.in_(list(function_ids)))
         .group_by(CronRun.function_id)
     )
-    found: dict[str, dt.datetime] = {}
-    for function_id, tick in rows.all():
-        found[function_id] = _utc(tick)
-    return found
-
-
-def _utc(value: object) -> dt.datetime:
-    """max() may bypass the column type: SQLite can hand back naive UTC text."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if not isinstance(value, dt.datetime):
-        raise TypeError("cron_runs.scheduled_for is not a datetime")
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dict(rows.all())

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models.alert import Alert, AlertStatus
 from app.db.models.gym import Member
 from app.db.models.wearable import ReadinessScore
+from app.db.repositories.latest import newest_per_key
 
 OPEN_STATUSES = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
 RISK_LEVELS = {
@@ -106,21 +107,11 @@ def _risk(counts: dict[str, int]) -> MemberRisk:
 async def latest_readiness(
     session: AsyncSession, member_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ReadinessScore]:
-    if not member_ids:
-        return {}
-    newest = (
-        select(ReadinessScore.member_id, func.max(ReadinessScore.day).label("day"))
-        .where(ReadinessScore.member_id.in_(list(member_ids)))
-        .group_by(ReadinessScore.member_id)
-        .subquery()
-    )
-    rows = await session.scalars(
-        select(ReadinessScore).join(
-            newest,
-            and_(
-                ReadinessScore.member_id == newest.c.member_id,
-                ReadinessScore.day == newest.c.day,
-            ),
-        )
+    rows = await newest_per_key(
+        session,
+        ReadinessScore,
+        ReadinessScore.member_id,
+        ReadinessScore.day,
+        member_ids,
     )
     return {row.member_id: row for row in rows}
