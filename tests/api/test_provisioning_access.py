@@ -3,6 +3,7 @@ wrong role is 403, no token is 401 (one table, both backends)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from app.core.security import issue_admin_token
+from app.main import create_app
 from tests.support import api_world
 from tests.support.api_world import World
 
@@ -93,3 +95,36 @@ async def test_admin_person_routes_404_for_unknown_gyms_and_people(
     assert (gym.status_code, gym.json()["code"]) == (404, "gym_not_found")
     person = await client.get(f"/api/v1/members/{missing}", headers=admin())
     assert (person.status_code, person.json()["code"]) == (404, "member_not_found")
+
+
+def test_every_provisioning_route_declares_its_errors_in_the_one_shape(
+    world: World,
+) -> None:
+    """The OpenAPI document shows what the table above checks: each error
+    status a route answers, with the `{code, detail}` schema (422 included,
+    instead of FastAPI's own validation schema)."""
+    document = create_app(world.settings).openapi()
+    error_schema = {"$ref": "#/components/schemas/ErrorRead"}
+    for method, template, _ in ROUTES.values():
+        operation = document["paths"][
+            template.replace("{home}", "{gym_id}").replace("{ann}", "{member_id}")
+        ][method.lower()]
+        answered = {
+            str(status)
+            for status in EXPECTED[_route_name(method, template)]
+            if status >= 400
+        }
+        declared = {
+            status: response["content"]["application/json"]["schema"]
+            for status, response in operation["responses"].items()
+            if status.startswith("4")
+        }
+        assert answered <= set(declared), (method, template)
+        assert all(v == error_schema for v in declared.values()), (method, template)
+    assert "HTTPValidationError" not in json.dumps(
+        {p: document["paths"][p] for p in document["paths"] if "gyms" in p}
+    )
+
+
+def _route_name(method: str, template: str) -> str:
+    return next(n for n, r in ROUTES.items() if r[:2] == (method, template))

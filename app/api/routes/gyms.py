@@ -10,10 +10,15 @@ from fastapi import APIRouter
 from pydantic import ConfigDict, Field
 
 from app.api.deps import AdminDep, CallerDep, SessionDep
+from app.api.error_docs import error_responses
 from app.api.schema import ApiSchema, IanaTimeZone, ShortText, sent_fields
 from app.services import gyms
 
-router = APIRouter(prefix="/api/v1/gyms", tags=["gyms"])
+router = APIRouter(
+    prefix="/api/v1/gyms",
+    tags=["gyms"],
+    responses=error_responses(401, 403, 404, 422),
+)
 
 
 class GymCreate(ApiSchema):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ConfigDict, Field
 
 from app.api.deps import CallerDep, PrincipalDep, RuntimeDep, SessionDep
+from app.api.error_docs import error_responses
 from app.api.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -27,7 +28,11 @@ from app.domain.churn import ContractKind, Suppression
 from app.domain.values import Sex
 from app.services import gyms, people, roster
 
-router = APIRouter(prefix="/api/v1", tags=["people"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["people"],
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 MembershipStatus = Literal["active", "trial", "cancelled"]
 NOT_NULL = frozenset({"timezone", "status", "contract_kind", "role"})
 
